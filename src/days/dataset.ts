@@ -1,0 +1,87 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dayRange } from '../util/dates.js';
+import { DataError } from '../util/errors.js';
+import { type DayTable, dayTableFileName } from './day-table.js';
+import { readDayTableFile } from './day-table-csv.js';
+import { type DatasetManifest, MANIFEST_FILE } from './manifest.js';
+
+/**
+ * A folder of day tables. With a manifest (written by ingest) its days and missing days come from it; without one
+ * (an AIP `data/processed/` folder) they come from the file names, and every gap between the first and last day is
+ * missing. A missing day is unknown, never empty.
+ */
+export interface Dataset {
+  dir: string;
+  manifest: DatasetManifest | null;
+  /** Days that have a table (possibly with no rows), ascending. */
+  days: string[];
+  /** Days inside [firstDay, lastDay] with no table. */
+  missingDays: string[];
+  firstDay: string | undefined;
+  lastDay: string | undefined;
+  has(date: string): boolean;
+  readDayTable(date: string): Promise<DayTable>;
+}
+
+const ATTACK_FILE_RE = /^attacks\.(\d{4}-\d{2}-\d{2})\.csv(\.gz)?$/;
+
+export async function openDataset(dir: string): Promise<Dataset> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new DataError(
+      `cannot open dataset folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        file: dir,
+      },
+    );
+  }
+  let manifest: DatasetManifest | null = null;
+  const files = new Map<string, string>();
+  if (names.includes(MANIFEST_FILE)) {
+    const path = join(dir, MANIFEST_FILE);
+    try {
+      manifest = JSON.parse(await readFile(path, 'utf8')) as DatasetManifest;
+    } catch (error) {
+      throw new DataError(`unreadable manifest: ${(error as Error).message}`, { file: path });
+    }
+    for (const d of manifest.days) files.set(d.date, join(dir, d.file));
+  } else {
+    for (const name of names) {
+      const m = ATTACK_FILE_RE.exec(name);
+      if (!m) continue;
+      if (files.has(m[1]!)) throw new DataError(`two files for day ${m[1]}`, { file: join(dir, name) });
+      files.set(m[1]!, join(dir, name));
+    }
+  }
+  const days = [...files.keys()].sort();
+  const firstDay = days[0];
+  const lastDay = days[days.length - 1];
+  let missingDays: string[];
+  if (manifest) missingDays = [...manifest.missingDays];
+  else missingDays = firstDay && lastDay ? dayRange(firstDay, lastDay).filter((d) => !files.has(d)) : [];
+  return {
+    dir,
+    manifest,
+    days,
+    missingDays,
+    firstDay,
+    lastDay,
+    has: (date) => files.has(date),
+    readDayTable: async (date) => {
+      const path = files.get(date);
+      if (path === undefined) {
+        const why = missingDays.includes(date) ? 'a missing day (no data)' : 'outside the dataset';
+        throw new DataError(`no day table for ${date}: ${why}`, { file: dir });
+      }
+      return readDayTableFile(path, date);
+    },
+  };
+}
+
+/** Path of a day table inside a dataset folder written by ingest. */
+export function dayTablePath(dir: string, date: string): string {
+  return join(dir, dayTableFileName(date));
+}

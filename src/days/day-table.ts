@@ -1,0 +1,43 @@
+/**
+ * The day table (DESIGN §2.2): one row per attacker IP for one UTC day, AIP semantics. Columnar so the knowledge base
+ * can fold it without per-row objects.
+ */
+export interface DayTable {
+  /** `YYYY-MM-DD` */
+  date: string;
+  /** Canonical attacker IPs, sorted numerically (IPv4 before IPv6). */
+  ip: string[];
+  /** Connections (AIP `flows`). */
+  flows: Float64Array;
+  /** Sum of connection durations in seconds; unset counts as 0. */
+  duration: Float64Array;
+  /** Sum of `orig_pkts`. */
+  packets: Float64Array;
+  /** Sum of `orig_ip_bytes`. */
+  bytes: Float64Array;
+}
+
+export const DAY_TABLE_COLUMNS = ['orig', 'flows', 'duration', 'packets', 'bytes'] as const;
+export const DAY_TABLE_HEADER = DAY_TABLE_COLUMNS.join(',');
+
+export function dayTableFileName(date: string): string {
+  return `attacks.${date}.csv.gz`;
+}
+
+/** Total flows of a day table. */
+export function totalFlows(table: DayTable): number {
+  let total = 0;
+  for (const f of table.flows) total += f;
+  return total;
+}
+
+export function emptyDayTable(date: string): DayTable {
+  return {
+    date,
+    ip: [],
+    flows: new Float64Array(0),
+    duration: new Float64Array(0),
+    packets: new Float64Array(0),
+    bytes: new Float64Array(0),
+  };
+}

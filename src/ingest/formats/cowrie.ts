@@ -1,0 +1,74 @@
+import { streamFile } from '../input-files.js';
+import { LineScanner } from '../line-scanner.js';
+import type { InputFormat } from './input-format.js';
+import { epochSeconds } from './zeek-conn-json.js';
+
+/**
+ * Cowrie's JSON event log (`cowrie.json`, rotated `cowrie.json.YYYY-MM-DD`, optionally gzipped). Every event comes
+ * from an attacker to the honeypot, so no honeypot list is needed. Per IP per UTC day (of the event's `timestamp`):
+ * flows = `cowrie.session.connect` events (a session is a flow); duration = sum of `duration` on
+ * `cowrie.session.closed`; packets = events; bytes = UTF-8 bytes of the raw JSON lines without the newline — the
+ * mapping of ../shared/data/README.md, so the day tables equal the AIP reference.
+ */
+export const cowrieFormat: InputFormat = {
+  name: 'cowrie',
+  description: 'Cowrie JSON event logs (cowrie.json[.YYYY-MM-DD][.gz]); sessions are flows',
+  needsHoneypots: false,
+  accept: (name) => /^cowrie\.json/.test(name),
+  async read(path, display, ctx) {
+    ctx.collector.file = display;
+    const scanner = new LineScanner((buf, start, end, lineNo) => {
+      let s = start;
+      while (s < end && (buf[s] === 32 || buf[s] === 9)) s++;
+      if (s >= end) return;
+      let e: Record<string, unknown>;
+      try {
+        e = JSON.parse(buf.toString('utf8', start, end)) as Record<string, unknown>;
+      } catch {
+        ctx.skips.malformedRecord('bad JSON', 'not a JSON object', display, lineNo);
+        return;
+      }
+      if (e === null || typeof e !== 'object' || Array.isArray(e)) {
+        ctx.skips.malformedRecord('bad JSON', 'not a JSON object', display, lineNo);
+        return;
+      }
+      const ip = e.src_ip;
+      if (typeof ip !== 'string' || ip === '') {
+        ctx.skips.malformedRecord('bad address', 'missing src_ip', display, lineNo, 'src_ip');
+        return;
+      }
+      const ts = epochSeconds(e.timestamp);
+      if (ts === undefined) {
+        ctx.skips.malformedRecord(
+          'bad ts',
+          `unreadable timestamp ${JSON.stringify(e.timestamp)}`,
+          display,
+          lineNo,
+          'timestamp',
+        );
+        return;
+      }
+      let flows = 0;
+      let duration = 0;
+      if (e.eventid === 'cowrie.session.connect') flows = 1;
+      else if (e.eventid === 'cowrie.session.closed') {
+        const d = typeof e.duration === 'string' ? Number(e.duration) : e.duration;
+        if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) {
+          ctx.skips.malformedRecord(
+            'bad duration',
+            `unreadable duration ${JSON.stringify(e.duration)}`,
+            display,
+            lineNo,
+            'duration',
+          );
+          return;
+        }
+        duration = d;
+      }
+      ctx.collector.event(ts, ip, flows, duration, 1, end - start, lineNo);
+    });
+    const stats = await streamFile(path, (chunk) => scanner.push(chunk), ctx.onRawBytes);
+    scanner.end();
+    return { ...stats, lines: scanner.lines };
+  },
+};

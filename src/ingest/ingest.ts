@@ -1,0 +1,179 @@
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type DatasetManifest,
+  type InputFileEntry,
+  MANIFEST_FILE,
+  MANIFEST_VERSION,
+} from '../days/manifest.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { parseDay } from '../util/dates.js';
+import { DataError, UsageError } from '../util/errors.js';
+import { VERSION } from '../version.js';
+import { AttackCollector } from './attack-collector.js';
+import { getInputFormat } from './formats/registry.js';
+import { readHoneypots } from './honeypots.js';
+import { expandInputs } from './input-files.js';
+import { type OnError, SkipCounter } from './skips.js';
+
+export interface IngestOptions {
+  /** Input format name: zeek, cowrie, argus, aip (see the format registry). */
+  format: string;
+  /** Files and/or folders. */
+  inputs: string[];
+  /** Dataset folder to write. */
+  out: string;
+  /** AIP honeypot list (`public_ip,operation_start_date,operation_end_date`); required by zeek and argus. */
+  honeypots?: string | undefined;
+  /** First UTC day to keep, `YYYY-MM-DD`. @default the first day the input covers */
+  from?: string | undefined;
+  /** Last UTC day to keep, `YYYY-MM-DD`. @default the last day the input covers */
+  to?: string | undefined;
+  /** `skip`: count malformed lines and report them; `fail`: stop at the first one. @default 'skip' */
+  onError?: OnError;
+  /** Called as input bytes (as stored, compressed) are read. */
+  onProgress?: (bytesRead: number, bytesTotal: number) => void;
+}
+
+export interface IngestResult {
+  manifest: DatasetManifest;
+  out: string;
+}
+
+/**
+ * Reads honeypot logs into a dataset of day tables (DESIGN §2): `attacks.YYYY-MM-DD.csv.gz` for every UTC day the
+ * input covers (header-only when no flow hit a honeypot that day), and `manifest.json`. Everything is written to a
+ * temporary folder first and moved into place only when the whole input was read, so an interrupted or failed run
+ * leaves the previous dataset (or nothing) behind, never a partial file. The same input gives byte-identical files.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  const format = getInputFormat(options.format);
+  const onError = options.onError ?? 'skip';
+  if (onError !== 'skip' && onError !== 'fail')
+    throw new UsageError(`--on-error must be skip or fail, not '${onError}'`);
+  if (options.inputs.length === 0) throw new UsageError('no input given');
+  const from = optionalDay(options.from, '--from');
+  const to = optionalDay(options.to, '--to');
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is after --to');
+  if (format.needsHoneypots && !options.honeypots) {
+    throw new UsageError(
+      `${format.name} input needs --honeypots <csv>: attacks are flows to a listed honeypot`,
+    );
+  }
+  const warnings: string[] = [];
+  const honeypots = options.honeypots ? await readHoneypots(options.honeypots) : null;
+  if (honeypots && !format.needsHoneypots) {
+    warnings.push(`--honeypots is not used by ${format.name} input (every record is aimed at the honeypot)`);
+  }
+  const files = await expandInputs(options.inputs, format.accept);
+  if (files.length === 0)
+    throw new DataError(`no ${format.name} input files found`, { file: options.inputs.join(' ') });
+
+  await prepareOut(options.out);
+  const tmpDir = join(options.out, `.aiplab-tmp-${process.pid}`);
+  await rm(tmpDir, { recursive: true, force: true });
+  await mkdir(tmpDir, { recursive: true });
+  try {
+    const skips = new SkipCounter(onError);
+    const collector = new AttackCollector({ honeypots, from, to, skips, tmpDir });
+    const inputs: InputFileEntry[] = [];
+    const bytesTotal = files.reduce((a, f) => a + f.bytes, 0);
+    let bytesRead = 0;
+    const onRawBytes = options.onProgress
+      ? (n: number) => {
+          bytesRead += n;
+          options.onProgress!(bytesRead, bytesTotal);
+        }
+      : undefined;
+    for (let k = 0; k < files.length; k++) {
+      const file = files[k]!;
+      const stats = await format.read(file.path, file.display, { collector, skips, onRawBytes, warnings });
+      const covers = file.coversDay !== undefined ? parseDay(file.coversDay) : undefined;
+      if (covers !== undefined) collector.cover(covers);
+      inputs.push({ path: file.display, bytes: stats.bytes, sha256: stats.sha256, lines: stats.lines });
+      // Day folders arrive in order: once every remaining file belongs to a later folder, days before the
+      // previous one can take no more records (a file can spill a little into the next or previous UTC day).
+      const rest = files.slice(k + 1);
+      if (rest.length > 0 && rest.every((f) => f.coversDay !== undefined)) {
+        const next = Math.min(...rest.map((f) => parseDay(f.coversDay!)!));
+        collector.flushBefore(next - 1);
+      }
+    }
+    const { days, missingDays } = collector.finish();
+    if (collector.reopened > 0)
+      warnings.push(
+        `${collector.reopened} day(s) received records after being written (input out of day order)`,
+      );
+    if (days.length === 0) warnings.push('the input covers no day: the dataset is empty');
+    const span = [...days.map((d) => d.date), ...missingDays].sort();
+    const manifest: DatasetManifest = {
+      manifestVersion: MANIFEST_VERSION,
+      aiplabVersion: VERSION,
+      format: format.name,
+      inputs,
+      honeypots: honeypots
+        ? { path: honeypots.path, sha256: honeypots.sha256, count: honeypots.count }
+        : null,
+      from: span[0] ?? null,
+      to: span[span.length - 1] ?? null,
+      days,
+      missingDays,
+      records: collector.records,
+      attackFlows: days.reduce((a, d) => a + d.flows, 0),
+      skipped: skips.report(),
+      warnings,
+    };
+    // Commit: day files first, then the manifest that names them; stale day files of an earlier ingest go last.
+    const keep = new Set(days.map((d) => d.file));
+    for (const d of days) await rename(join(tmpDir, d.file), join(options.out, d.file));
+    await writeFileAtomic(join(options.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const name of await readdir(options.out)) {
+      if (/^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) && !keep.has(name))
+        await rm(join(options.out, name));
+    }
+    return { manifest, out: options.out };
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+}
+
+function optionalDay(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const d = parseDay(text);
+  if (d === undefined) throw new UsageError(`${flag} must be a date YYYY-MM-DD, not '${text}'`);
+  return d;
+}
+
+/** The output folder must be new, empty, or an aiplab dataset (which is then replaced). */
+async function prepareOut(out: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      await mkdir(out, { recursive: true });
+      return;
+    }
+    throw new DataError(
+      `cannot use output folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        file: out,
+      },
+    );
+  }
+  const visible = names.filter((n) => !n.startsWith('.'));
+  if (visible.length > 0 && !names.includes(MANIFEST_FILE)) {
+    throw new UsageError(
+      `${out} is not empty and holds no aiplab dataset (no ${MANIFEST_FILE}): refusing to write there`,
+    );
+  }
+  if (names.includes(MANIFEST_FILE)) {
+    try {
+      JSON.parse(await readFile(join(out, MANIFEST_FILE), 'utf8'));
+    } catch {
+      throw new DataError('existing manifest is unreadable: refusing to overwrite the folder', {
+        file: join(out, MANIFEST_FILE),
+      });
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { DataError } from '../util/errors.js';
+
+/** One file to read, with the day its Zeek/Cowrie folder or name says it holds (if any). */
+export interface InputFile {
+  path: string;
+  /** Path for reports: as given, or `<given folder>/<relative path>`. */
+  display: string;
+  /** `YYYY-MM-DD` from a `<root>/YYYY-MM-DD/` folder or a `name.YYYY-MM-DD` suffix: the input covers that day. */
+  coversDay: string | undefined;
+  bytes: number;
+}
+
+const DAY_IN_NAME_RE = /(?:^|[^0-9])(\d{4}-\d{2}-\d{2})(?:\.[a-z]+)*$/;
+const DAY_FOLDER_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Expands the inputs given on the command line: a file is taken as it is, whatever its name; a folder is walked
+ * recursively and only the files `accept` recognises are taken (Zeek's `<root>/YYYY-MM-DD/conn.*.log.gz` layout,
+ * Cowrie's `cowrie.json.YYYY-MM-DD`, ...). Result sorted by path so every run reads in the same order.
+ */
+export async function expandInputs(
+  inputs: readonly string[],
+  accept: (name: string) => boolean,
+): Promise<InputFile[]> {
+  const out: InputFile[] = [];
+  for (const given of inputs) {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(given);
+    } catch (error) {
+      throw new DataError(`cannot read input: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        file: given,
+      });
+    }
+    if (info.isDirectory()) {
+      const found: InputFile[] = [];
+      await walk(given, given, accept, found);
+      found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      out.push(...found);
+    } else {
+      out.push({ path: given, display: given, coversDay: dayFromPath(given), bytes: Number(info.size) });
+    }
+  }
+  return out;
+}
+
+async function walk(
+  root: string,
+  dir: string,
+  accept: (name: string) => boolean,
+  out: InputFile[],
+): Promise<void> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw new DataError(`cannot read folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file: dir,
+    });
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(root, path, accept, out);
+    else if (entry.isFile() && accept(entry.name)) {
+      const info = await stat(path);
+      out.push({
+        path,
+        display: join(root, relative(root, path)),
+        coversDay: dayFromPath(path),
+        bytes: Number(info.size),
+      });
+    }
+  }
+}
+
+/** The day a file's folder (`.../YYYY-MM-DD/conn...`) or name (`cowrie.json.YYYY-MM-DD.gz`) names. */
+export function dayFromPath(path: string): string | undefined {
+  const parts = path.split(/[\\/]/);
+  const name = parts[parts.length - 1] ?? '';
+  const folder = parts[parts.length - 2] ?? '';
+  if (DAY_FOLDER_RE.test(folder)) return folder;
+  const m = DAY_IN_NAME_RE.exec(name);
+  return m ? m[1] : undefined;
+}
+
+export interface ReadStats {
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Streams a file's content in chunks, inflating it when it starts with the gzip magic (whatever its name). Inflate
+ * runs on libuv's thread pool, so it overlaps with the parsing done by `onChunk` on the main thread. The sha256 is of
+ * the file as stored. Truncated or corrupt gzip and unreadable files become DataErrors naming the file.
+ */
+export async function streamFile(
+  path: string,
+  onChunk: (chunk: Buffer) => void,
+  onRawBytes?: (n: number) => void,
+): Promise<ReadStats> {
+  let gzip = false;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      gzip = bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+    } finally {
+      await fh.close();
+    }
+  } catch (error) {
+    throw new DataError(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file: path,
+    });
+  }
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  raw.on('data', (c) => {
+    const b = c as Buffer;
+    hash.update(b);
+    bytes += b.length;
+    onRawBytes?.(b.length);
+  });
+  const source = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
+  if (gzip) raw.on('error', (e) => (source as ReturnType<typeof createGunzip>).destroy(e));
+  try {
+    for await (const chunk of source) onChunk(chunk as Buffer);
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    const e = error as NodeJS.ErrnoException;
+    if (
+      gzip &&
+      (e.code?.startsWith('Z_') || /unexpected end of file|incorrect header|invalid/i.test(e.message))
+    ) {
+      throw new DataError(`corrupt or truncated gzip (${e.message})`, { file: path });
+    }
+    if (e.code) throw new DataError(`cannot read: ${e.code}`, { file: path });
+    throw error;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
