@@ -8,7 +8,8 @@ import { dayOfEpochSeconds, formatDay } from '../util/dates.js';
 import { canonicalIp } from '../util/ip.js';
 import { sha256 } from '../util/sha256.js';
 import { DayAggregator } from './day-aggregator.js';
-import { type HoneypotList, isOperating } from './honeypots.js';
+import { type Honeypot, type HoneypotList, isOperating } from './honeypots.js';
+import { IpInterner } from './ip-interner.js';
 import type { SkipCounter } from './skips.js';
 
 export const DROP = {
@@ -36,19 +37,26 @@ export interface CollectorOptions {
  */
 export class AttackCollector {
   readonly covered = new Set<number>();
+  readonly interner = new IpInterner();
   records = 0;
-  /** Records of days already flushed that were merged back in (out-of-order input). */
+  /** Days already written that received more records (out-of-order input) and were merged back in. */
   reopened = 0;
+  /** Display name of the file being read, for located messages. */
+  file = '';
   private readonly open = new Map<number, DayAggregator>();
   private readonly flushed = new Map<number, DayEntry>();
-  private readonly canonical = new Map<string, string | null>();
-  private readonly honeypotIps: Map<string, import('./honeypots.js').Honeypot[]>;
+  private readonly honeypotByIp: Map<string, Honeypot[]>;
+  /** Per IP id: index into `periods` if it is a honeypot, -1 if not, -2 not looked up yet. */
+  private honeypotOf = new Int32Array(1024).fill(-2);
+  private readonly periods: Honeypot[][] = [];
+  /** Per IP id: canonical text, null for text that is no address; filled lazily. */
+  private readonly canonical: (string | null | undefined)[] = [];
   private curDay = Number.NaN;
   private cur: DayAggregator | null = null;
-  file = '';
+  private lastCovered = Number.NaN;
 
   constructor(private readonly options: CollectorOptions) {
-    this.honeypotIps = options.honeypots?.byIp ?? new Map();
+    this.honeypotByIp = options.honeypots?.byIp ?? new Map();
   }
 
   /** Marks a day as covered by the input (e.g. a Zeek day folder), even if it brings no attack. */
@@ -61,7 +69,7 @@ export class AttackCollector {
     return (from === undefined || day >= from) && (to === undefined || day <= to);
   }
 
-  /** One network flow (Zeek, Argus): applies the honeypot rule, then sums it into its day. */
+  /** One network flow given as address texts (Zeek JSON, Argus). */
   flow(
     ts: number,
     orig: string,
@@ -71,28 +79,56 @@ export class AttackCollector {
     bytes: number,
     line: number,
   ): void {
-    this.records++;
-    const day = dayOfEpochSeconds(ts);
-    if (!this.inRange(day)) {
-      this.options.skips.drop(DROP.outsideRange);
+    const o = this.interner.internString(orig);
+    const r = this.interner.internString(resp);
+    if (o < 0 || r < 0) {
+      this.records++;
+      const field = o < 0 ? 'id.orig_h' : 'id.resp_h';
+      this.options.skips.malformedRecord(
+        'bad address',
+        'not an IP address (too long)',
+        this.file,
+        line,
+        field,
+      );
       return;
     }
-    this.covered.add(day);
-    if (this.honeypotIps.has(orig)) {
+    this.flowIds(ts, o, r, duration, packets, bytes, line);
+  }
+
+  /**
+   * One network flow given as interned ids (the Zeek TSV hot path): applies AIP's attack rule, then sums the flow
+   * into its day.
+   */
+  flowIds(
+    ts: number,
+    orig: number,
+    resp: number,
+    duration: number,
+    packets: number,
+    bytes: number,
+    line: number,
+  ): void {
+    this.records++;
+    const day = dayOfEpochSeconds(ts);
+    if (day !== this.lastCovered) {
+      if (!this.inRange(day)) {
+        this.options.skips.drop(DROP.outsideRange);
+        return;
+      }
+      this.covered.add(day);
+      this.lastCovered = day;
+    }
+    if (this.honeypotIndex(orig) >= 0) {
       this.options.skips.drop(DROP.fromHoneypot);
       return;
     }
-    let periods = this.honeypotIps.get(resp);
-    if (periods === undefined && resp.includes(':')) {
-      // Zeek writes IPv6 in canonical form; other tools may not.
-      const c = this.canonicalOf(resp);
-      if (c !== null) periods = this.honeypotIps.get(c);
-    }
-    if (periods === undefined) {
+    const hp = this.honeypotIndex(resp);
+    if (hp < 0) {
       this.options.skips.drop(DROP.notToHoneypot);
       return;
     }
-    if (!isOperating(periods, day)) {
+    if (!isOperating(this.periods[hp]!, day)) {
       this.options.skips.drop(DROP.honeypotInactive);
       return;
     }
@@ -116,10 +152,21 @@ export class AttackCollector {
       return;
     }
     this.covered.add(day);
-    this.add(day, ip, flows, duration, packets, bytes, line, 'src_ip');
+    const id = this.interner.internString(ip);
+    if (id < 0) {
+      this.options.skips.malformedRecord(
+        'bad address',
+        'not an IP address (too long)',
+        this.file,
+        line,
+        'src_ip',
+      );
+      return;
+    }
+    this.add(day, id, flows, duration, packets, bytes, line, 'src_ip');
   }
 
-  /** A whole day table (AIP processed files). */
+  /** A whole day table (AIP processed files); its IPs are already canonical. */
   table(day: number, table: DayTable): void {
     this.records += table.ip.length;
     if (!this.inRange(day)) {
@@ -127,14 +174,19 @@ export class AttackCollector {
       return;
     }
     this.covered.add(day);
-    const agg = this.aggregator(day);
-    agg.addTable(table);
-    for (const ip of table.ip) this.canonical.set(ip, ip);
+    this.addTable(this.aggregator(day), table);
+  }
+
+  private addTable(agg: DayAggregator, table: DayTable): void {
+    for (let i = 0; i < table.ip.length; i++) {
+      const id = this.interner.internString(table.ip[i]!);
+      agg.add(id, table.flows[i]!, table.duration[i]!, table.packets[i]!, table.bytes[i]!);
+    }
   }
 
   private add(
     day: number,
-    ip: string,
+    id: number,
     flows: number,
     duration: number,
     packets: number,
@@ -143,19 +195,20 @@ export class AttackCollector {
     field: string,
   ): void {
     const agg = day === this.curDay && this.cur !== null ? this.cur : this.aggregator(day);
-    let r = agg.rowOf.get(ip);
-    if (r === undefined) {
-      if (this.canonicalOf(ip) === null) {
+    let r = agg.rowOf(id);
+    if (r < 0) {
+      if (this.canonicalOf(id) === null) {
+        const text = this.interner.text(id);
         this.options.skips.malformedRecord(
           'bad address',
-          `not an IP address: '${ip}'`,
+          `not an IP address: '${text}'`,
           this.file,
           line,
           field,
         );
         return;
       }
-      r = agg.row(ip);
+      r = agg.newRow(id);
     }
     agg.flows[r]! += flows;
     agg.duration[r]! += duration;
@@ -164,13 +217,41 @@ export class AttackCollector {
     agg.flowTotal += flows;
   }
 
-  canonicalOf(ip: string): string | null {
-    let c = this.canonical.get(ip);
+  /** Canonical text of an IP id, or null when it is not an address. */
+  canonicalOf(id: number): string | null {
+    let c = this.canonical[id];
     if (c === undefined) {
-      c = canonicalIp(ip) ?? null;
-      this.canonical.set(ip, c);
+      c = canonicalIp(this.interner.text(id)) ?? null;
+      this.canonical[id] = c;
     }
     return c;
+  }
+
+  private honeypotIndex(id: number): number {
+    if (id >= this.honeypotOf.length) {
+      let size = this.honeypotOf.length * 2;
+      while (size <= id) size *= 2;
+      const next = new Int32Array(size).fill(-2);
+      next.set(this.honeypotOf);
+      this.honeypotOf = next;
+    }
+    let k = this.honeypotOf[id]!;
+    if (k === -2) {
+      const text = this.interner.text(id);
+      let periods = this.honeypotByIp.get(text);
+      if (periods === undefined && this.honeypotByIp.size > 0) {
+        // Zeek writes canonical text; other tools may not (upper case or zero-padded IPv6).
+        const c = this.canonicalOf(id);
+        if (c !== null) periods = this.honeypotByIp.get(c);
+      }
+      k = -1;
+      if (periods !== undefined) {
+        k = this.periods.length;
+        this.periods.push(periods);
+      }
+      this.honeypotOf[id] = k;
+    }
+    return k;
   }
 
   private aggregator(day: number): DayAggregator {
@@ -182,7 +263,7 @@ export class AttackCollector {
         // Out-of-order input reached a day already written: merge it back in.
         this.reopened++;
         const text = gunzipSync(readFileSync(join(this.options.tmpDir, done.file))).toString('utf8');
-        agg.addTable(parseDayTableCsv(text, done.date, done.file).table);
+        this.addTable(agg, parseDayTableCsv(text, done.date, done.file).table);
         this.flushed.delete(day);
       }
       this.open.set(day, agg);
@@ -201,7 +282,9 @@ export class AttackCollector {
     const agg = this.open.get(day);
     const date = formatDay(day);
     const table =
-      agg === undefined ? emptyDayTable(date) : agg.toTable(date, (raw) => this.canonicalOf(raw) ?? raw);
+      agg === undefined
+        ? emptyDayTable(date)
+        : agg.toTable(date, (id) => this.canonicalOf(id) ?? this.interner.text(id));
     const sorted = sortDayTable(table);
     const gz = dayTableToGzip(sorted);
     const file = dayTableFileName(date);

@@ -1,40 +1,50 @@
 import type { DayTable } from '../days/day-table.js';
 
 /**
- * Sums one UTC day's flows per attacker IP into growable typed columns. Keys are the addresses as they appear in the
- * input; `toTable` canonicalises them (merging the rare non-canonical spellings) — so the hot path costs one Map
- * lookup per flow. Memory grows with the day's distinct IPs, not with its flows.
+ * Sums one UTC day's flows per attacker into growable typed columns, keyed by interned IP id (see IpInterner): the
+ * hot path is two typed-array reads and four adds. `toTable` turns ids into canonical IPs, merging the rare
+ * non-canonical spellings of one address. Memory grows with the day's distinct IPs, not with its flows.
  */
 export class DayAggregator {
-  readonly rowOf = new Map<string, number>();
-  private ips: string[] = [];
-  private cap = 1024;
-  flows = new Float64Array(this.cap);
-  duration = new Float64Array(this.cap);
-  packets = new Float64Array(this.cap);
-  bytes = new Float64Array(this.cap);
+  private rowOfId = new Int32Array(1024).fill(-1);
+  private ids = new Int32Array(1024);
+  private n = 0;
+  flows = new Float64Array(1024);
+  duration = new Float64Array(1024);
+  packets = new Float64Array(1024);
+  bytes = new Float64Array(1024);
   flowTotal = 0;
 
   constructor(readonly day: number) {}
 
   get size(): number {
-    return this.ips.length;
+    return this.n;
   }
 
-  /** Row of `ip`, creating it (with zeros) if new. */
-  row(ip: string): number {
-    let r = this.rowOf.get(ip);
-    if (r === undefined) {
-      r = this.ips.length;
-      if (r === this.cap) this.grow();
-      this.ips.push(ip);
-      this.rowOf.set(ip, r);
+  /** Row of an IP id, or -1 when the IP has no row yet. */
+  rowOf(id: number): number {
+    return id < this.rowOfId.length ? this.rowOfId[id]! : -1;
+  }
+
+  /** Creates the row of a new IP id. */
+  newRow(id: number): number {
+    if (id >= this.rowOfId.length) {
+      let size = this.rowOfId.length * 2;
+      while (size <= id) size *= 2;
+      const next = new Int32Array(size).fill(-1);
+      next.set(this.rowOfId);
+      this.rowOfId = next;
     }
+    const r = this.n++;
+    if (r === this.ids.length) this.grow();
+    this.ids[r] = id;
+    this.rowOfId[id] = r;
     return r;
   }
 
-  add(ip: string, flows: number, duration: number, packets: number, bytes: number): void {
-    const r = this.row(ip);
+  add(id: number, flows: number, duration: number, packets: number, bytes: number): void {
+    let r = this.rowOf(id);
+    if (r < 0) r = this.newRow(id);
     this.flows[r]! += flows;
     this.duration[r]! += duration;
     this.packets[r]! += packets;
@@ -42,22 +52,15 @@ export class DayAggregator {
     this.flowTotal += flows;
   }
 
-  /** Adds a whole table (used when a flushed day receives late records). */
-  addTable(table: DayTable): void {
-    for (let i = 0; i < table.ip.length; i++) {
-      this.add(table.ip[i]!, table.flows[i]!, table.duration[i]!, table.packets[i]!, table.bytes[i]!);
-    }
-  }
-
   /** The day table with canonical IPs (rows merged by canonical IP), in first-seen order. */
-  toTable(date: string, canonical: (raw: string) => string): DayTable {
-    const n = this.ips.length;
+  toTable(date: string, canonicalOfId: (id: number) => string): DayTable {
+    const n = this.n;
     const index = new Map<string, number>();
     const ip: string[] = [];
     const cols = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
     const src = [this.flows, this.duration, this.packets, this.bytes];
     for (let r = 0; r < n; r++) {
-      const c = canonical(this.ips[r]!);
+      const c = canonicalOfId(this.ids[r]!);
       let k = index.get(c);
       if (k === undefined) {
         k = ip.length;
@@ -78,12 +81,15 @@ export class DayAggregator {
   }
 
   private grow(): void {
-    this.cap *= 2;
+    const cap = this.ids.length * 2;
     const g = (a: Float64Array) => {
-      const b = new Float64Array(this.cap);
+      const b = new Float64Array(cap);
       b.set(a);
       return b;
     };
+    const ids = new Int32Array(cap);
+    ids.set(this.ids);
+    this.ids = ids;
     this.flows = g(this.flows);
     this.duration = g(this.duration);
     this.packets = g(this.packets);

@@ -1,6 +1,6 @@
 /**
- * Decimal parsing straight from bytes, for the hot path of the Zeek scanner. A plain `[-]digits[.digits]` with at
- * most 15 significant digits is parsed as mantissa / 10^k, which is correctly rounded (both are exact doubles, and
+ * Decimal parsing straight from bytes, for the hot path of the Zeek scanner. A plain `[-]digits[.digits]` with a
+ * mantissa below 2^53 is parsed as mantissa / 10^k, which is correctly rounded (both are exact doubles, and
  * IEEE division rounds once) and so equals parseFloat; anything else falls back to Number() on the text.
  * Returns NaN for text that is not a number.
  */
@@ -32,7 +32,7 @@ export function parseDecimalBytes(buf: Buffer, start: number, end: number): numb
     }
   }
   if (digits === 0) return Number.NaN;
-  if (digits > 15) return slow(buf, start, end);
+  if (mantissa > 9007199254740991) return slow(buf, start, end);
   const value = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
   return negative ? -value : value;
 }
@@ -48,4 +48,25 @@ export function bytesEqual(buf: Buffer, start: number, end: number, text: Uint8A
   if (end - start !== text.length) return false;
   for (let k = 0; k < text.length; k++) if (buf[start + k] !== text[k]) return false;
   return true;
+}
+
+/**
+ * Epoch seconds of a Zeek `ts` field, to the whole second (all the day needs): digits up to the `.` are parsed, the
+ * fraction is only checked to be digits. Anything unusual (sign, exponent) goes through Number(). NaN if not a time.
+ */
+export function epochSecondsBytes(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  let whole = 0;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c === 46) break;
+    if (c < 48 || c > 57) return slow(buf, start, end);
+    whole = whole * 10 + (c - 48);
+  }
+  if (i === start) return slow(buf, start, end);
+  for (let k = i + 1; k < end; k++) {
+    const c = buf[k]!;
+    if (c < 48 || c > 57) return slow(buf, start, end);
+  }
+  return whole;
 }

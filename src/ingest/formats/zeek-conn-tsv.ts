@@ -1,6 +1,6 @@
 import { DataError } from '../../util/errors.js';
 import type { AttackCollector } from '../attack-collector.js';
-import { parseDecimalBytes } from '../parse-number.js';
+import { epochSecondsBytes, parseDecimalBytes } from '../parse-number.js';
 import type { SkipCounter } from '../skips.js';
 
 const HASH = 35; // '#'
@@ -80,84 +80,80 @@ export class ZeekTsvReader {
     // #close and #types carry nothing the day table needs.
   }
 
+  /** Field start offsets of the current line; field k spans [bounds[k], bounds[k + 1] - 1). */
+  private bounds = new Int32Array(64);
+
   private record(buf: Buffer, start: number, end: number, lineNo: number): void {
-    const col = this.col;
-    const sep = this.sep;
-    const cTs = col[0]!;
-    const cOrig = col[1]!;
-    const cResp = col[2]!;
-    const cDur = col[3]!;
-    const cPkts = col[4]!;
-    const cBytes = col[5]!;
     const maxCol = this.maxCol;
-    let ts = Number.NaN;
-    let orig = '';
-    let resp = '';
-    let duration = 0;
-    let packets = 0;
-    let bytes = 0;
-    let field = 0;
-    let fs = start;
-    for (let i = start; i <= end; i++) {
-      if (i < end && buf[i] !== sep) continue;
-      // field `field` spans [fs, i)
-      if (field === cTs) {
-        ts = parseDecimalBytes(buf, fs, i);
-        if (Number.isNaN(ts)) {
-          this.bad('bad ts', 'ts', buf, fs, i, lineNo);
-          return;
-        }
-      } else if (field === cOrig) {
-        if (i - fs < 2) {
-          this.bad('bad address', 'id.orig_h', buf, fs, i, lineNo);
-          return;
-        }
-        orig = buf.toString('latin1', fs, i);
-      } else if (field === cResp) {
-        if (i - fs < 2) {
-          this.bad('bad address', 'id.resp_h', buf, fs, i, lineNo);
-          return;
-        }
-        resp = buf.toString('latin1', fs, i);
-      } else if (field === cDur) {
-        if (!(i - fs === 1 && buf[fs] === DASH)) {
-          duration = parseDecimalBytes(buf, fs, i);
-          if (!(duration >= 0)) {
-            this.bad('bad duration', 'duration', buf, fs, i, lineNo);
-            return;
-          }
-        }
-      } else if (field === cPkts) {
-        if (!(i - fs === 1 && buf[fs] === DASH)) {
-          packets = parseDecimalBytes(buf, fs, i);
-          if (!(packets >= 0)) {
-            this.bad('bad count', 'orig_pkts', buf, fs, i, lineNo);
-            return;
-          }
-        }
-      } else if (field === cBytes) {
-        if (!(i - fs === 1 && buf[fs] === DASH)) {
-          bytes = parseDecimalBytes(buf, fs, i);
-          if (!(bytes >= 0)) {
-            this.bad('bad count', 'orig_ip_bytes', buf, fs, i, lineNo);
-            return;
-          }
-        }
+    const sep = this.sep;
+    let bounds = this.bounds;
+    if (bounds.length < maxCol + 2) bounds = this.bounds = new Int32Array(maxCol + 2);
+    // One tight pass finds the separators up to the last needed column; fields are decoded afterwards.
+    bounds[0] = start;
+    let f = 0;
+    for (let i = start; i < end; i++) {
+      if (buf[i] === sep) {
+        bounds[++f] = i + 1;
+        if (f > maxCol) break;
       }
-      if (field === maxCol) break;
-      field++;
-      fs = i + 1;
     }
-    if (field < maxCol) {
+    if (f <= maxCol) bounds[++f] = end + 1;
+    if (f <= maxCol) {
       this.skips.malformedRecord(
         'too few fields',
-        `expected at least ${maxCol + 1} fields, found ${field + 1}`,
+        `expected at least ${maxCol + 1} fields, found ${f}`,
         this.file,
         lineNo,
       );
       return;
     }
-    this.collector.flow(ts, orig, resp, duration, packets, bytes, lineNo);
+    const col = this.col;
+    const cTs = col[0]!;
+    let s = bounds[cTs]!;
+    let e = bounds[cTs + 1]! - 1;
+    const ts = epochSecondsBytes(buf, s, e);
+    if (Number.isNaN(ts)) {
+      this.bad('bad ts', 'ts', buf, s, e, lineNo);
+      return;
+    }
+    const interner = this.collector.interner;
+    const cOrig = col[1]!;
+    s = bounds[cOrig]!;
+    e = bounds[cOrig + 1]! - 1;
+    const orig = e - s < 2 || e - s > 64 ? -1 : interner.intern(buf, s, e);
+    if (orig < 0) {
+      this.bad('bad address', 'id.orig_h', buf, s, e, lineNo);
+      return;
+    }
+    const cResp = col[2]!;
+    s = bounds[cResp]!;
+    e = bounds[cResp + 1]! - 1;
+    const resp = e - s < 2 || e - s > 64 ? -1 : interner.intern(buf, s, e);
+    if (resp < 0) {
+      this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
+      return;
+    }
+    const duration = this.optional(buf, bounds, col[3]!, lineNo, 'duration');
+    if (duration < 0) return;
+    const packets = this.optional(buf, bounds, col[4]!, lineNo, 'orig_pkts');
+    if (packets < 0) return;
+    const bytes = this.optional(buf, bounds, col[5]!, lineNo, 'orig_ip_bytes');
+    if (bytes < 0) return;
+    this.collector.flowIds(ts, orig, resp, duration, packets, bytes, lineNo);
+  }
+
+  /** A non-negative number field where `-` (unset) or an absent column means 0; -1 after reporting a bad value. */
+  private optional(buf: Buffer, bounds: Int32Array, c: number, lineNo: number, field: string): number {
+    if (c < 0) return 0;
+    const s = bounds[c]!;
+    const e = bounds[c + 1]! - 1;
+    if (e - s === 1 && buf[s] === DASH) return 0;
+    const v = parseDecimalBytes(buf, s, e);
+    if (!(v >= 0)) {
+      this.bad(field === 'duration' ? 'bad duration' : 'bad count', field, buf, s, e, lineNo);
+      return -1;
+    }
+    return v;
   }
 
   private bad(reason: string, field: string, buf: Buffer, s: number, e: number, lineNo: number): void {

@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { synthesize } from '../../src/index.js';
+import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
+
+/**
+ * Ingest benchmark (issue "Foundation and ingest"): ~5 M flows of Zeek TSV .gz made by `synth`, ingested, beside
+ * two floors measured on the same files: `zcat` to /dev/null and Node's bare zlib inflate. Also ingests the first
+ * half of the days alone, to show peak RSS follows the IPs of a day, not the number of flows.
+ */
+export async function benchIngest(): Promise<BenchLine[]> {
+  const options = { days: 14, attackersPerDay: 60_000, honeypots: 24, seed: 2026, format: 'zeek' as const };
+  const data = join(BENCH_DIR, 'zeek-5m');
+  const stamp = join(data, 'bench-options.json');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== JSON.stringify(options)) {
+    rmSync(data, { recursive: true, force: true });
+    process.stderr.write(`generating the benchmark input with synth ${JSON.stringify(options)} ...\n`);
+    const t0 = performance.now();
+    await synthesize({ ...options, out: data });
+    process.stderr.write(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    writeFileSync(stamp, JSON.stringify(options));
+  }
+  const dayDirs = readdirSync(data)
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+    .sort();
+  const filesOf = (dirs: string[]) =>
+    dirs.flatMap((d) =>
+      readdirSync(join(data, d))
+        .sort()
+        .map((f) => join(data, d, f)),
+    );
+  const files = filesOf(dayDirs);
+  const gzBytes = files.reduce((a, f) => a + statSync(f).size, 0);
+
+  const zcat = time(() =>
+    spawnSync('sh', ['-c', 'xargs -0 zcat -- > /dev/null'], { input: files.join('\0') }),
+  );
+  const inflate = child('inflate-child.ts', files);
+  const out = join(BENCH_DIR, 'ingest-out');
+  rmSync(out, { recursive: true, force: true });
+  const full = child('ingest-child.ts', [data, join(data, 'honeypots.csv'), out]);
+
+  // The first half of the days, in a folder of links, for the memory comparison.
+  const halfRoot = join(BENCH_DIR, 'zeek-half');
+  rmSync(halfRoot, { recursive: true, force: true });
+  const half = dayDirs.slice(0, Math.ceil(dayDirs.length / 2));
+  spawnSync('mkdir', ['-p', halfRoot]);
+  for (const d of half) spawnSync('ln', ['-s', join(data, d), join(halfRoot, d)]);
+  const halfOut = join(BENCH_DIR, 'ingest-out-half');
+  rmSync(halfOut, { recursive: true, force: true });
+  const halfRun = child('ingest-child.ts', [halfRoot, join(data, 'honeypots.csv'), halfOut]);
+
+  const rawMB = inflate.bytes / 1e6;
+  const s = full.ms / 1000;
+  return [
+    {
+      name: 'input',
+      value: `${files.length} files, ${(gzBytes / 1e6).toFixed(1)} MB gz, ${rawMB.toFixed(0)} MB raw, ${full.records} records, ${full.days} days, ${full.rows} IP-day rows`,
+    },
+    { name: 'zcat to /dev/null', value: `${(zcat / 1000).toFixed(2)} s` },
+    { name: 'node zlib inflate only', value: `${(inflate.ms / 1000).toFixed(2)} s` },
+    {
+      name: 'ingest',
+      value: `${s.toFixed(2)} s, ${(full.records / s / 1e6).toFixed(2)} M flows/s, ${(rawMB / s).toFixed(0)} MB/s raw, ${(gzBytes / 1e6 / s).toFixed(1)} MB/s gz`,
+    },
+    { name: 'ingest / zcat', value: `${(full.ms / zcat).toFixed(2)}x (target <= 1)`, ok: full.ms <= zcat },
+    {
+      name: 'ingest / node inflate',
+      value: `${(full.ms / inflate.ms).toFixed(2)}x (target <= 3)`,
+      ok: full.ms <= 3 * inflate.ms,
+    },
+    {
+      name: 'peak RSS, all days',
+      value: `${(full.maxRssKb / 1024).toFixed(0)} MB (target < 1024)`,
+      ok: full.maxRssKb < 1024 * 1024,
+    },
+    {
+      name: `peak RSS, first ${half.length} days`,
+      value: `${(halfRun.maxRssKb / 1024).toFixed(0)} MB (${halfRun.records} records)`,
+    },
+  ];
+}
+
+function time(fn: () => { status: number | null; stderr?: Buffer | null }): number {
+  const t0 = performance.now();
+  const r = fn();
+  if (r.status !== 0) throw new Error(`benchmark step failed: ${r.stderr?.toString() ?? ''}`);
+  return performance.now() - t0;
+}
+
+function child(script: string, args: string[]): Record<string, number> & { ms: number; maxRssKb: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'bench', script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}

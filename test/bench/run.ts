@@ -1,0 +1,26 @@
+// `npm run bench [name...]`: runs the benchmarks and prints their figures. Speed and memory targets are measured
+// here, never in timed unit tests.
+import { mkdirSync } from 'node:fs';
+import { BENCH_DIR, type BenchLine } from './common.js';
+import { benchIngest } from './ingest.js';
+
+const benches: Record<string, () => Promise<BenchLine[]>> = { ingest: benchIngest };
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(benches);
+mkdirSync(BENCH_DIR, { recursive: true });
+let missed = 0;
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    process.stderr.write(`unknown benchmark '${name}' (known: ${Object.keys(benches).join(', ')})\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`\n## ${name}\n`);
+  for (const line of await bench()) {
+    const mark = line.ok === undefined ? '' : line.ok ? '  ok' : '  MISSED';
+    if (line.ok === false) missed++;
+    process.stdout.write(`${line.name.padEnd(28)} ${line.value}${mark}\n`);
+  }
+}
+process.stdout.write(`\n${missed === 0 ? 'all targets met' : `${missed} target(s) missed`}\n`);
