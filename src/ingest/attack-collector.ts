@@ -43,6 +43,8 @@ export class AttackCollector {
   reopened = 0;
   /** Display name of the file being read, for located messages. */
   file = '';
+  /** The format's names of the originator and responder columns, for located messages (Argus: SrcAddr, DstAddr). */
+  addressFields: readonly [string, string] = ['id.orig_h', 'id.resp_h'];
   private readonly open = new Map<number, DayAggregator>();
   private readonly flushed = new Map<number, DayEntry>();
   private readonly honeypotByIp: Map<string, Honeypot[]>;
@@ -83,7 +85,7 @@ export class AttackCollector {
     const r = this.interner.internString(resp);
     if (o < 0 || r < 0) {
       this.records++;
-      const field = o < 0 ? 'id.orig_h' : 'id.resp_h';
+      const field = this.addressFields[o < 0 ? 0 : 1];
       this.options.skips.malformedRecord(
         'bad address',
         'not an IP address (too long)',
@@ -132,7 +134,7 @@ export class AttackCollector {
       this.options.skips.drop(DROP.honeypotInactive);
       return;
     }
-    this.add(day, orig, 1, duration, packets, bytes, line, 'id.orig_h');
+    this.add(day, orig, 1, duration, packets, bytes, line, this.addressFields[0]);
   }
 
   /** Sums one record into its day with no honeypot rule (Cowrie: every event is aimed at the honeypot). */

@@ -1,3 +1,4 @@
+import { parseDay } from '../../util/dates.js';
 import { DataError } from '../../util/errors.js';
 import { streamFile } from '../input-files.js';
 import { LineScanner } from '../line-scanner.js';
@@ -19,6 +20,7 @@ export const argusFormat: InputFormat = {
   accept: (name) => /\.binetflow(\.gz)?$/.test(name),
   async read(path, display, ctx) {
     ctx.collector.file = display;
+    ctx.collector.addressFields = ['SrcAddr', 'DstAddr'];
     let col: number[] | null = null;
     let width = 0;
     const scanner = new LineScanner((buf, start, end, lineNo) => {
@@ -111,7 +113,12 @@ function argusTime(text: string): number | undefined {
   if (m) {
     const secs = Number(m[6]);
     const whole = Math.floor(secs);
-    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), whole);
+    const hour = Number(m[4]);
+    const minute = Number(m[5]);
+    // Date.UTC rolls over (month 13, hour 25 ...): a time that is no real time is bad, not some other day.
+    if (parseDay(`${m[1]}-${m[2]}-${m[3]}`) === undefined || hour > 23 || minute > 59 || secs >= 60)
+      return undefined;
+    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hour, minute, whole);
     return Number.isNaN(ms) ? undefined : ms / 1000 + (secs - whole);
   }
   return epochSeconds(text);

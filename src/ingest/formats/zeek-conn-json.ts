@@ -1,3 +1,4 @@
+import { parseDay } from '../../util/dates.js';
 import type { AttackCollector } from '../attack-collector.js';
 import type { SkipCounter } from '../skips.js';
 
@@ -77,6 +78,8 @@ export function epochSeconds(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string' || value === '') return undefined;
   if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  // Date.parse rolls an impossible day over (2024-02-30 → March 1): such a time is bad, not some other day.
+  if (/^\d{4}-\d{2}-\d{2}/.test(value) && parseDay(value.slice(0, 10)) === undefined) return undefined;
   const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? undefined : ms / 1000;

@@ -1,0 +1,249 @@
+/**
+ * The real `aiplab` command (node_modules/.bin/aiplab, run from the project root): exit codes (0 ok, 1 data error,
+ * 2 usage error), one-line error messages without stack traces unless --debug, and the ingest summary. Each spawn
+ * costs about half a second, so independent spawns of a test run side by side.
+ */
+import { spawn } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  expectRows,
+  type Flow,
+  PROJECT_ROOT,
+  put,
+  readDayFile,
+  row,
+  tempFolders,
+  utc,
+  zeekTsv,
+} from '../ingest/ingest-helpers.js';
+
+const BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'aiplab');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function aiplab(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.FORCE_COLOR;
+    const child = spawn(BIN, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const tmp = tempFolders('aiplab-cli-test-');
+afterAll(() => tmp.cleanupAll());
+
+const HP = '198.51.100.1';
+/** A Zeek day-folder layout: 2024-01-01 and 2024-01-03 (2024-01-02 is a gap). Counted by hand below. */
+async function makeInput(dir: string): Promise<{ root: string; honeypots: string; day3: string }> {
+  const honeypots = await put(
+    join(dir, 'honeypots.csv'),
+    `public_ip,operation_start_date,operation_end_date\n${HP},2020-01-01,\n`,
+  );
+  const root = join(dir, 'zeek');
+  const d1: Flow[] = [
+    { ts: utc('2024-01-01', '01:00:00'), orig: '10.0.0.1', resp: HP, duration: 1.5, pkts: 2, bytes: 100 },
+    { ts: utc('2024-01-01', '02:00:00'), orig: '10.0.0.1', resp: HP, duration: 0.5, pkts: 1, bytes: 50 },
+    {
+      ts: utc('2024-01-01', '03:00:00'),
+      orig: '10.0.0.2',
+      resp: '192.0.2.1',
+      duration: 1,
+      pkts: 1,
+      bytes: 1,
+    },
+  ];
+  const d3: Flow[] = [
+    { ts: utc('2024-01-03', '01:00:00'), orig: '9.0.0.9', resp: HP, duration: null, pkts: 4, bytes: 240 },
+  ];
+  await put(join(root, '2024-01-01', 'conn.00:00:00-01:00:00.log.gz'), zeekTsv(d1));
+  // Day 3's file has one record with a bad ts on line 10 (8 header lines, then records).
+  const lines = zeekTsv([...d3, d3[0]!]).split('\n');
+  lines[9] = lines[9]!.replace(/^[^\t]*/, 'soon');
+  const day3 = join(root, '2024-01-03', 'conn.00:00:00-01:00:00.log.gz');
+  await put(day3, lines.join('\n'));
+  return { root, honeypots, day3 };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('aiplab CLI', () => {
+  it('--help, ingest --help and --version exit 0', async () => {
+    const [help, ingestHelp, version] = await Promise.all([
+      aiplab(['--help']),
+      aiplab(['ingest', '--help']),
+      aiplab(['--version']),
+    ]);
+    expect(help.code).toBe(0);
+    for (const cmd of ['ingest', 'run', 'backtest', 'report', 'tune']) expect(help.stdout).toContain(cmd);
+    expect(ingestHelp.code).toBe(0);
+    for (const opt of [
+      '--out',
+      '--honeypots',
+      '--from',
+      '--to',
+      '--on-error',
+      'zeek',
+      'cowrie',
+      'argus',
+      'aip',
+    ])
+      expect(ingestHelp.stdout).toContain(opt);
+    const pkg = JSON.parse(await readFile(join(PROJECT_ROOT, 'src', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('usage errors exit 2 and write nothing', async () => {
+    const dir = await tmp.make();
+    const { root, honeypots } = await makeInput(dir);
+    const out = join(dir, 'out');
+    const runs = await Promise.all([
+      aiplab(['frobnicate']),
+      aiplab(['ingest', 'zeek', root, '--honeypots', honeypots, '--out', out, '--bogus']),
+      aiplab(['ingest', 'zeek', root, '--honeypots', honeypots]),
+      aiplab(['ingest', 'suricata', root, '--out', out]),
+      aiplab(['ingest', 'zeek', root, '--out', out]),
+      aiplab(['ingest', 'zeek', root, '--honeypots', honeypots, '--out', out, '--from', '2024-13-01']),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(runs[0]!.stderr).toContain('frobnicate');
+    expect(runs[1]!.stderr).toContain('--bogus');
+    expect(runs[2]!.stderr).toContain('--out');
+    // Errors aiplab itself raises: one line, `aiplab: usage error: ...`.
+    for (const [r, says] of [
+      [runs[3]!, 'zeek, cowrie, argus, aip'],
+      [runs[4]!, '--honeypots'],
+      [runs[5]!, '--from'],
+    ] as const) {
+      expect(r.stderr.startsWith('aiplab: usage error: '), r.stderr).toBe(true);
+      expect(r.stderr).toContain(says);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    for (const r of runs) expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await exists(out)).toBe(false);
+  });
+
+  it('run, backtest, report and tune exit 2: not yet available', async () => {
+    const runs = await Promise.all(
+      ['run', 'backtest', 'report', 'tune'].map((cmd) => aiplab([cmd, '--model', 'alpha', 'x'])),
+    );
+    for (const r of runs) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('not yet available');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('a data error exits 1 with one line naming the file; --debug adds the stack trace', async () => {
+    const dir = await tmp.make();
+    const { honeypots } = await makeInput(dir);
+    const missing = join(dir, 'no-such-input', 'conn.log');
+    const out = join(dir, 'out');
+    const args = ['ingest', 'zeek', missing, '--honeypots', honeypots, '--out', out];
+    const [plain, debug] = await Promise.all([aiplab(args), aiplab(['--debug', ...args])]);
+
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toBe('');
+    const lines = plain.stderr.trimEnd().split('\n');
+    expect(lines, plain.stderr).toHaveLength(1);
+    expect(lines[0]!.startsWith('aiplab: data error: ')).toBe(true);
+    expect(lines[0]).toContain(missing);
+    expect(plain.stderr).not.toMatch(/\bat .*\.(ts|js|mjs):\d+/);
+
+    expect(debug.code).toBe(1);
+    const debugLines = debug.stderr.trimEnd().split('\n');
+    expect(debugLines[0]).toBe(lines[0]);
+    expect(debugLines.length).toBeGreaterThan(2);
+    expect(debug.stderr).toMatch(/\n\s+at .*\.(ts|js|mjs):\d+/);
+    expect(await exists(out)).toBe(false);
+  });
+
+  it('--on-error fail: exit 1, one line naming file:line and field', async () => {
+    const dir = await tmp.make();
+    const { root, honeypots, day3 } = await makeInput(dir);
+    const out = join(dir, 'out');
+    const r = await aiplab([
+      'ingest',
+      'zeek',
+      root,
+      '--honeypots',
+      honeypots,
+      '--out',
+      out,
+      '--on-error',
+      'fail',
+    ]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`aiplab: data error: ${day3}:10: field 'ts': `), lines[0]).toBe(true);
+    const left = (await exists(out)) ? await readdir(out) : [];
+    expect(left).toEqual([]);
+  });
+
+  it('a successful ingest prints a summary on stderr; --quiet prints nothing', async () => {
+    const dir = await tmp.make();
+    const { root, honeypots, day3 } = await makeInput(dir);
+    const base = ['ingest', 'zeek', root, '--honeypots', honeypots, '--out'];
+    const [loud, quietGlobal, quietLocal] = await Promise.all([
+      aiplab([...base, join(dir, 'loud')]),
+      aiplab(['--quiet', ...base, join(dir, 'quiet1')]),
+      aiplab([...base, join(dir, 'quiet2'), '-q']),
+    ]);
+
+    for (const r of [loud, quietGlobal, quietLocal]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe('');
+    }
+    expect(quietGlobal.stderr).toBe('');
+    expect(quietLocal.stderr).toBe('');
+
+    // By hand: 2 files; 3 + 1 well-formed records (the bad-ts line is a skip, not a record); 3 attack flows;
+    // days 01 and 03 written, 02 missing; one flow to an unlisted address; one bad ts on day 3's line 10.
+    const s = loud.stderr;
+    expect(s).toContain('ingested 2 zeek file(s): 4 records, 3 attack flows');
+    expect(s).toContain(
+      `wrote 2 day table(s) 2024-01-01..2024-01-03 to ${join(dir, 'loud')} (2 IP-day rows)`,
+    );
+    expect(s).toContain('missing days (no input): 2024-01-02');
+    expect(s).toContain('dropped 1: responder is not a listed honeypot');
+    expect(s).toContain('skipped 1 malformed: bad ts');
+    expect(s).toContain(`e.g. ${day3}:10: field 'ts': `);
+    expect(s).not.toMatch(/\n\s+at /);
+
+    // All three wrote the same dataset.
+    for (const name of ['loud', 'quiet1', 'quiet2']) {
+      const out = join(dir, name);
+      expect((await readdir(out)).sort()).toEqual([
+        'attacks.2024-01-01.csv.gz',
+        'attacks.2024-01-03.csv.gz',
+        'manifest.json',
+      ]);
+      expectRows(await readDayFile(join(out, 'attacks.2024-01-01.csv.gz')), [row('10.0.0.1', 2, 2, 3, 150)]);
+      expectRows(await readDayFile(join(out, 'attacks.2024-01-03.csv.gz')), [row('9.0.0.9', 1, 0, 4, 240)]);
+    }
+  });
+});
