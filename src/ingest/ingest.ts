@@ -85,6 +85,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           options.onProgress!(bytesRead, bytesTotal);
         }
       : undefined;
+    // earliestLater[k]: the first day any file from k on belongs to (NaN if one of them belongs to no day folder).
+    const earliestLater = new Float64Array(files.length + 1).fill(Number.POSITIVE_INFINITY);
+    for (let k = files.length - 1; k >= 0; k--) {
+      const d = files[k]!.coversDay !== undefined ? parseDay(files[k]!.coversDay!) : undefined;
+      earliestLater[k] = d === undefined ? Number.NaN : Math.min(d, earliestLater[k + 1]!);
+    }
     for (let k = 0; k < files.length; k++) {
       const file = files[k]!;
       const stats = await format.read(file.path, file.display, { collector, skips, onRawBytes, warnings });
@@ -93,11 +99,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       inputs.push({ path: file.display, bytes: stats.bytes, sha256: stats.sha256, lines: stats.lines });
       // Day folders arrive in order: once every remaining file belongs to a later folder, days before the
       // previous one can take no more records (a file can spill a little into the next or previous UTC day).
-      const rest = files.slice(k + 1);
-      if (rest.length > 0 && rest.every((f) => f.coversDay !== undefined)) {
-        const next = Math.min(...rest.map((f) => parseDay(f.coversDay!)!));
-        collector.flushBefore(next - 1);
-      }
+      const next = earliestLater[k + 1]!;
+      if (k + 1 < files.length && Number.isFinite(next)) collector.flushBefore(next - 1);
     }
     const { days, missingDays } = collector.finish();
     if (collector.reopened > 0)

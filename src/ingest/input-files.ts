@@ -49,11 +49,14 @@ export async function expandInputs(
   return out;
 }
 
+const MAX_DEPTH = 16;
+
 async function walk(
   root: string,
   dir: string,
   accept: (name: string) => boolean,
   out: InputFile[],
+  depth = 0,
 ): Promise<void> {
   let entries: import('node:fs').Dirent[];
   try {
@@ -65,14 +68,21 @@ async function walk(
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(root, path, accept, out);
-    else if (entry.isFile() && accept(entry.name)) {
-      const info = await stat(path);
+    // Symbolic links are followed (day folders are often linked in from an archive).
+    const info = entry.isSymbolicLink() ? await stat(path).catch(() => null) : null;
+    const isDir = info ? info.isDirectory() : entry.isDirectory();
+    const isFile = info ? info.isFile() : entry.isFile();
+    if (isDir) {
+      if (depth >= MAX_DEPTH)
+        throw new DataError(`folders nested deeper than ${MAX_DEPTH} (a link cycle?)`, { file: path });
+      await walk(root, path, accept, out, depth + 1);
+    } else if (isFile && accept(entry.name)) {
+      const size = info ? info.size : (await stat(path)).size;
       out.push({
         path,
         display: join(root, relative(root, path)),
         coversDay: dayFromPath(path),
-        bytes: Number(info.size),
+        bytes: Number(size),
       });
     }
   }

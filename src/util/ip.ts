@@ -26,10 +26,50 @@ export function ipSortKey(ip: string): Buffer {
   return key;
 }
 
-/** Sorts canonical IP strings numerically (IPv4 first), returning the permutation. */
+/** IPv4 dotted quad → unsigned 32-bit number, or -1 if `ip` is not a canonical IPv4 text. */
+export function ipv4ToNumber(ip: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      digits++;
+    } else return -1;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return -1;
+  return value * 256 + part;
+}
+
+/**
+ * Sorts canonical IP strings numerically (IPv4 first), returning the permutation. IPv4 is compared as numbers (the
+ * common case, and fast); IPv6 by 16-byte keys.
+ */
 export function sortIpIndex(ips: readonly string[]): number[] {
-  const keys = ips.map(ipSortKey);
-  const order = ips.map((_, i) => i);
-  order.sort((a, b) => Buffer.compare(keys[a]!, keys[b]!));
+  const n = ips.length;
+  const v4 = new Float64Array(n);
+  const v6: (Buffer | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = ipv4ToNumber(ips[i]!);
+    v4[i] = x;
+    if (x < 0) v6[i] = ipSortKey(ips[i]!);
+  }
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => {
+    const x = v4[a]!;
+    const y = v4[b]!;
+    if (x >= 0 && y >= 0) return x - y;
+    if (x >= 0) return -1;
+    if (y >= 0) return 1;
+    return Buffer.compare(v6[a]!, v6[b]!);
+  });
   return order;
 }

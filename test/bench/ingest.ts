@@ -10,7 +10,7 @@ import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
  * half of the days alone, to show peak RSS follows the IPs of a day, not the number of flows.
  */
 export async function benchIngest(): Promise<BenchLine[]> {
-  const options = { days: 14, attackersPerDay: 60_000, honeypots: 24, seed: 2026, format: 'zeek' as const };
+  const options = { days: 30, attackersPerDay: 8100, honeypots: 24, seed: 2026, format: 'zeek' as const };
   const data = join(BENCH_DIR, 'zeek-5m');
   const stamp = join(data, 'bench-options.json');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== JSON.stringify(options)) {
@@ -89,7 +89,17 @@ function time(fn: () => { status: number | null; stderr?: Buffer | null }): numb
   return performance.now() - t0;
 }
 
-function child(script: string, args: string[]): Record<string, number> & { ms: number; maxRssKb: number } {
+interface ChildFigures {
+  ms: number;
+  maxRssKb: number;
+  bytes: number;
+  records: number;
+  attackFlows: number;
+  days: number;
+  rows: number;
+}
+
+function child(script: string, args: string[]): ChildFigures {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'bench', script), ...args], {
     cwd: ROOT,
     encoding: 'utf8',

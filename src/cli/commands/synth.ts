@@ -1,12 +1,81 @@
 import type { Command } from 'commander';
+import { SYNTH_DEFAULTS, type SynthFormat, synthesize } from '../../synth/index.js';
 import { UsageError } from '../../util/errors.js';
+import { createProgress } from '../progress.js';
 
-/** Placeholder until src/synth lands. */
+interface SynthFlags {
+  days: string;
+  attackersPerDay: string;
+  honeypots: string;
+  seed: string;
+  out: string;
+  format: string;
+  startDate: string;
+  meanFlows: string;
+  quiet?: boolean;
+}
+
+function integer(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError(`${flag} must be a whole number, not '${value}'`);
+  return n;
+}
+
 export function registerSynth(program: Command): void {
   program
     .command('synth')
-    .description('generate a seeded synthetic honeypot dataset (Zeek conn logs + honeypot list)')
-    .action(() => {
-      throw new UsageError('synth is being built');
+    .description(
+      'generate seeded synthetic honeypot traffic: Zeek conn logs in Zeek folder layout + honeypots.csv',
+    )
+    .requiredOption('--out <dir>', 'folder to write (Zeek day folders, or day tables with --format aip)')
+    .option('--days <N>', 'number of UTC days', String(SYNTH_DEFAULTS.days))
+    .option(
+      '--attackers-per-day <K>',
+      'mean distinct attacker IPs a day',
+      String(SYNTH_DEFAULTS.attackersPerDay),
+    )
+    .option('--honeypots <H>', 'number of honeypots (one starts late)', String(SYNTH_DEFAULTS.honeypots))
+    .option('--seed <S>', 'seed of the random generator', String(SYNTH_DEFAULTS.seed))
+    .option('--format <zeek|aip>', 'zeek: conn logs; aip: the day tables ingest would make of them', 'zeek')
+    .option('--start-date <YYYY-MM-DD>', 'first simulated day', SYNTH_DEFAULTS.startDate)
+    .option(
+      '--mean-flows <F>',
+      'mean attack flows per attacker per day',
+      String(SYNTH_DEFAULTS.meanFlowsPerAttacker),
+    )
+    .option('-q, --quiet', 'no progress bar, no summary')
+    .action(async (flags: SynthFlags) => {
+      const quiet = Boolean(flags.quiet || program.opts().quiet);
+      if (flags.format !== 'zeek' && flags.format !== 'aip') {
+        throw new UsageError(`--format must be zeek or aip, not '${flags.format}'`);
+      }
+      const progress = createProgress('synth', quiet, ' days');
+      let report: Awaited<ReturnType<typeof synthesize>>;
+      try {
+        report = await synthesize({
+          out: flags.out,
+          days: integer(flags.days, '--days'),
+          attackersPerDay: integer(flags.attackersPerDay, '--attackers-per-day'),
+          honeypots: integer(flags.honeypots, '--honeypots'),
+          seed: integer(flags.seed, '--seed'),
+          format: flags.format as SynthFormat,
+          startDate: flags.startDate,
+          meanFlowsPerAttacker: Number(flags.meanFlows),
+          onProgress: (done, total) => progress.update(done, total),
+        });
+      } finally {
+        progress.stop();
+      }
+      if (quiet) return;
+      const mean = report.perDay.reduce((a, d) => a + d.attackers, 0) / Math.max(1, report.perDay.length);
+      process.stderr.write(
+        [
+          `wrote ${report.files.length} ${report.format} file(s) for ${report.days} day(s) ${report.startDate}..${report.endDate} to ${report.out}`,
+          `${report.records} records: ${report.attackFlows} attack flows, ${report.decoys.total} decoys ingest must drop`,
+          `${mean.toFixed(0)} attackers a day on average; yesterday's attackers catch ${(100 * report.alphaRecall).toFixed(1)}% of a day's (Alpha recall)`,
+          `honeypot list: ${report.out}/honeypots.csv (${report.honeypots.length} honeypots, ${report.lateHoneypot.ip} starts ${report.lateHoneypot.start})`,
+        ].join('\n') + '\n',
+      );
     });
 }
