@@ -9,7 +9,12 @@ import { UsageError } from '../src/util/errors.js';
 import { canonicalIp } from '../src/util/ip.js';
 import { tempDir } from './helpers.js';
 
-const SMALL = { days: 10, attackersPerDay: 300, honeypots: 4, startDate: '2024-03-01' } as const;
+const SMALL = {
+  days: 10,
+  attackersPerDay: 300,
+  honeypots: 4,
+  startDate: '2024-03-01',
+} as const;
 const HEADER_LINES = [
   '#separator \\x09',
   '#set_separator\t,',
@@ -282,7 +287,12 @@ describe('synthesize', () => {
     expect(total / zeekA.records).toBeGreaterThan(0.04);
     expect(total / zeekA.records).toBeLessThan(0.15);
     // Both formats simulate the same world: same report apart from the files.
-    const strip = (r: SynthReport) => ({ ...r, files: [], out: '', format: '' });
+    const strip = (r: SynthReport) => ({
+      ...r,
+      files: [],
+      out: '',
+      format: '',
+    });
     expect(strip(aip)).toEqual(strip(zeekA));
   });
 

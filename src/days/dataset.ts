@@ -45,14 +45,19 @@ export async function openDataset(dir: string): Promise<Dataset> {
     try {
       manifest = JSON.parse(await readFile(path, 'utf8')) as DatasetManifest;
     } catch (error) {
-      throw new DataError(`unreadable manifest: ${(error as Error).message}`, { file: path });
+      throw new DataError(`unreadable manifest: ${(error as Error).message}`, {
+        file: path,
+      });
     }
     for (const d of manifest.days) files.set(d.date, join(dir, d.file));
   } else {
     for (const name of names) {
       const m = ATTACK_FILE_RE.exec(name);
       if (!m) continue;
-      if (files.has(m[1]!)) throw new DataError(`two files for day ${m[1]}`, { file: join(dir, name) });
+      if (files.has(m[1]!))
+        throw new DataError(`two files for day ${m[1]}`, {
+          file: join(dir, name),
+        });
       files.set(m[1]!, join(dir, name));
     }
   }

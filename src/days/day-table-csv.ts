@@ -83,9 +83,15 @@ export function parseDayTableCsv(
     }
     const addr = canonicalIp(cells[index[0]!]!.trim());
     if (addr === undefined)
-      throw new DataError(`not an IP address: '${cells[index[0]!]}'`, { ...where, field: 'orig' });
+      throw new DataError(`not an IP address: '${cells[index[0]!]}'`, {
+        ...where,
+        field: 'orig',
+      });
     if (seen.has(addr))
-      throw new DataError(`IP ${addr} appears twice in one day`, { ...where, field: 'orig' });
+      throw new DataError(`IP ${addr} appears twice in one day`, {
+        ...where,
+        field: 'orig',
+      });
     seen.add(addr);
     ip.push(addr);
     for (let k = 1; k < DAY_TABLE_COLUMNS.length; k++) {

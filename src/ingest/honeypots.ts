@@ -56,7 +56,10 @@ export function parseHoneypots(text: string, path: string): HoneypotList {
     }
     const ip = canonicalIp(cells[0]!);
     if (ip === undefined)
-      throw new DataError(`not an IP address: '${cells[0]}'`, { ...where, field: 'public_ip' });
+      throw new DataError(`not an IP address: '${cells[0]}'`, {
+        ...where,
+        field: 'public_ip',
+      });
     const start = parseDay(cells[1]!);
     if (start === undefined) {
       throw new DataError(`not a YYYY-MM-DD date: '${cells[1]}'`, {
@@ -74,7 +77,10 @@ export function parseHoneypots(text: string, path: string): HoneypotList {
         });
       }
       if (end < start)
-        throw new DataError('operation ends before it starts', { ...where, field: 'operation_end_date' });
+        throw new DataError('operation ends before it starts', {
+          ...where,
+          field: 'operation_end_date',
+        });
     }
     const periods = byIp.get(ip) ?? [];
     periods.push({ ip, start, end });

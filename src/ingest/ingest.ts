@@ -67,7 +67,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   }
   const files = await expandInputs(options.inputs, format.accept);
   if (files.length === 0)
-    throw new DataError(`no ${format.name} input files found`, { file: options.inputs.join(' ') });
+    throw new DataError(`no ${format.name} input files found`, {
+      file: options.inputs.join(' '),
+    });
 
   await prepareOut(options.out);
   const tmpDir = join(options.out, `.aiplab-tmp-${process.pid}`);
@@ -75,7 +77,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   await mkdir(tmpDir, { recursive: true });
   try {
     const skips = new SkipCounter(onError);
-    const collector = new AttackCollector({ honeypots, from, to, skips, tmpDir });
+    const collector = new AttackCollector({
+      honeypots,
+      from,
+      to,
+      skips,
+      tmpDir,
+    });
     const inputs: InputFileEntry[] = [];
     const bytesTotal = files.reduce((a, f) => a + f.bytes, 0);
     let bytesRead = 0;
@@ -93,10 +101,20 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
     for (let k = 0; k < files.length; k++) {
       const file = files[k]!;
-      const stats = await format.read(file.path, file.display, { collector, skips, onRawBytes, warnings });
+      const stats = await format.read(file.path, file.display, {
+        collector,
+        skips,
+        onRawBytes,
+        warnings,
+      });
       const covers = file.coversDay !== undefined ? parseDay(file.coversDay) : undefined;
       if (covers !== undefined) collector.cover(covers);
-      inputs.push({ path: file.display, bytes: stats.bytes, sha256: stats.sha256, lines: stats.lines });
+      inputs.push({
+        path: file.display,
+        bytes: stats.bytes,
+        sha256: stats.sha256,
+        lines: stats.lines,
+      });
       // Day folders arrive in order: once every remaining file belongs to a later folder, days before the
       // previous one can take no more records (a file can spill a little into the next or previous UTC day).
       const next = earliestLater[k + 1]!;
@@ -115,7 +133,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       format: format.name,
       inputs,
       honeypots: honeypots
-        ? { path: honeypots.path, sha256: honeypots.sha256, count: honeypots.count }
+        ? {
+            path: honeypots.path,
+            sha256: honeypots.sha256,
+            count: honeypots.count,
+          }
         : null,
       from: span[0] ?? null,
       to: span[span.length - 1] ?? null,

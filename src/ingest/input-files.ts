@@ -43,7 +43,12 @@ export async function expandInputs(
       found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       out.push(...found);
     } else {
-      out.push({ path: given, display: given, coversDay: dayFromPath(given), bytes: Number(info.size) });
+      out.push({
+        path: given,
+        display: given,
+        coversDay: dayFromPath(given),
+        bytes: Number(info.size),
+      });
     }
   }
   return out;
@@ -148,7 +153,9 @@ export async function streamFile(
       gzip &&
       (e.code?.startsWith('Z_') || /unexpected end of file|incorrect header|invalid/i.test(e.message))
     ) {
-      throw new DataError(`corrupt or truncated gzip (${e.message})`, { file: path });
+      throw new DataError(`corrupt or truncated gzip (${e.message})`, {
+        file: path,
+      });
     }
     if (e.code) throw new DataError(`cannot read: ${e.code}`, { file: path });
     throw error;

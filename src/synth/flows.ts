@@ -23,7 +23,16 @@ export class ConnFields {
   respIpBytes = 0;
 }
 
-const Kind = { Syn: 0, Rej: 1, Ssh: 2, Telnet: 3, Http: 4, Brute: 5, Udp: 6, Icmp: 7 } as const;
+const Kind = {
+  Syn: 0,
+  Rej: 1,
+  Ssh: 2,
+  Telnet: 3,
+  Http: 4,
+  Brute: 5,
+  Udp: 6,
+  Icmp: 7,
+} as const;
 
 /** Per attacker class (index = ActorClass): [kind, cumulative probability] pairs. */
 const KIND_MIX: readonly (readonly (readonly [number, number])[])[] = [
@@ -300,7 +309,12 @@ export function darkFlow(r: Rng, f: ConnFields, v6: boolean): void {
 }
 
 /** What a honeypot itself connects to. */
-export const HoneypotTraffic = { Dns: 0, Ntp: 1, Collector: 2, Download: 3 } as const;
+export const HoneypotTraffic = {
+  Dns: 0,
+  Ntp: 1,
+  Collector: 2,
+  Download: 3,
+} as const;
 
 /** Draws the kind of an outbound honeypot connection. */
 export function honeypotTrafficKind(r: Rng): number {

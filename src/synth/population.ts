@@ -38,7 +38,11 @@ export const IPV6_SHARE = 0.04;
  * Per-class volume: an attacker's intensity is log-normal(median, sigma); its flows on a day are
  * scale × intensity × log-normal(1, DAILY_SIGMA), at least 1 and at most the class cap.
  */
-export const INTENSITY: readonly { median: number; sigma: number; cap: number }[] = [
+export const INTENSITY: readonly {
+  median: number;
+  sigma: number;
+  cap: number;
+}[] = [
   { median: 40, sigma: 1.5, cap: 50_000 },
   { median: 3, sigma: 1, cap: 20_000 },
   { median: 30, sigma: 1.1, cap: 5_000 },

@@ -283,7 +283,10 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   for (let i = 0; i < honeypots; i++) hpStartDay.push(day0 - 30 * (i % 3));
   const late = h4 >= 2 ? h4 - 1 : honeypots - 1;
   hpStartDay[late] = day0 + Math.max(1, Math.floor(days / 4));
-  const hpList: SynthHoneypot[] = hpIp.map((ip, i) => ({ ip, start: formatDay(hpStartDay[i]!) }));
+  const hpList: SynthHoneypot[] = hpIp.map((ip, i) => ({
+    ip,
+    start: formatDay(hpStartDay[i]!),
+  }));
 
   const population = new Population(rng, addresses, attackersPerDay, { v4: h4, v6: h6 }, -BURN_IN_DAYS, days);
   for (let d = -BURN_IN_DAYS; d < 0; d++) population.next();
@@ -293,7 +296,12 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   const f = new ConnFields();
   const files: string[] = [];
   const perDay: SynthDayReport[] = [];
-  const decoys = { toNonHoneypot: 0, fromHoneypot: 0, beforeHoneypotStart: 0, total: 0 };
+  const decoys = {
+    toNonHoneypot: 0,
+    fromHoneypot: 0,
+    beforeHoneypotStart: 0,
+    total: 0,
+  };
   let records = 0;
   let attackFlows = 0;
   let attackerDays = 0;
@@ -466,7 +474,12 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
         recallDays++;
       }
       yesterday = today;
-      perDay.push({ date, attackers: ips.length, attackFlows: dayAttacks, records: n });
+      perDay.push({
+        date,
+        attackers: ips.length,
+        attackFlows: dayAttacks,
+        records: n,
+      });
       records += n;
       attackFlows += dayAttacks;
       attackerDays += ips.length;

@@ -11,9 +11,3 @@ export function formatDuration(seconds: number): string {
   if (Number.isInteger(rounded)) return `${rounded}.0`;
   return String(rounded);
 }
-
-/** Float in Python repr style: like String(), but integers keep a `.0`. */
-export function formatFloat(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
-  return String(x);
-}

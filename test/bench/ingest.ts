@@ -10,7 +10,13 @@ import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
  * half of the days alone, to show peak RSS follows the IPs of a day, not the number of flows.
  */
 export async function benchIngest(): Promise<BenchLine[]> {
-  const options = { days: 30, attackersPerDay: 8100, honeypots: 24, seed: 2026, format: 'zeek' as const };
+  const options = {
+    days: 30,
+    attackersPerDay: 8100,
+    honeypots: 24,
+    seed: 2026,
+    format: 'zeek' as const,
+  };
   const data = join(BENCH_DIR, 'zeek-5m');
   const stamp = join(data, 'bench-options.json');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== JSON.stringify(options)) {
@@ -34,7 +40,9 @@ export async function benchIngest(): Promise<BenchLine[]> {
   const gzBytes = files.reduce((a, f) => a + statSync(f).size, 0);
 
   const zcat = time(() =>
-    spawnSync('sh', ['-c', 'xargs -0 zcat -- > /dev/null'], { input: files.join('\0') }),
+    spawnSync('sh', ['-c', 'xargs -0 zcat -- > /dev/null'], {
+      input: files.join('\0'),
+    }),
   );
   const inflate = child('inflate-child.ts', files);
   const out = join(BENCH_DIR, 'ingest-out');
@@ -59,12 +67,19 @@ export async function benchIngest(): Promise<BenchLine[]> {
       value: `${files.length} files, ${(gzBytes / 1e6).toFixed(1)} MB gz, ${rawMB.toFixed(0)} MB raw, ${full.records} records, ${full.days} days, ${full.rows} IP-day rows`,
     },
     { name: 'zcat to /dev/null', value: `${(zcat / 1000).toFixed(2)} s` },
-    { name: 'node zlib inflate only', value: `${(inflate.ms / 1000).toFixed(2)} s` },
+    {
+      name: 'node zlib inflate only',
+      value: `${(inflate.ms / 1000).toFixed(2)} s`,
+    },
     {
       name: 'ingest',
       value: `${s.toFixed(2)} s, ${(full.records / s / 1e6).toFixed(2)} M flows/s, ${(rawMB / s).toFixed(0)} MB/s raw, ${(gzBytes / 1e6 / s).toFixed(1)} MB/s gz`,
     },
-    { name: 'ingest / zcat', value: `${(full.ms / zcat).toFixed(2)}x (target <= 1)`, ok: full.ms <= zcat },
+    {
+      name: 'ingest / zcat',
+      value: `${(full.ms / zcat).toFixed(2)}x (target <= 1)`,
+      ok: full.ms <= zcat,
+    },
     {
       name: 'ingest / node inflate',
       value: `${(full.ms / inflate.ms).toFixed(2)}x (target <= 3)`,

@@ -4,7 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { BENCH_DIR, type BenchLine } from './common.js';
 import { benchIngest } from './ingest.js';
 
-const benches: Record<string, () => Promise<BenchLine[]>> = { ingest: benchIngest };
+const benches: Record<string, () => Promise<BenchLine[]>> = {
+  ingest: benchIngest,
+};
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(benches);

@@ -31,7 +31,11 @@ function aiplab(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     delete env.FORCE_COLOR;
-    const child = spawn(BIN, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BIN, args, {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -57,8 +61,22 @@ async function makeInput(dir: string): Promise<{ root: string; honeypots: string
   );
   const root = join(dir, 'zeek');
   const d1: Flow[] = [
-    { ts: utc('2024-01-01', '01:00:00'), orig: '10.0.0.1', resp: HP, duration: 1.5, pkts: 2, bytes: 100 },
-    { ts: utc('2024-01-01', '02:00:00'), orig: '10.0.0.1', resp: HP, duration: 0.5, pkts: 1, bytes: 50 },
+    {
+      ts: utc('2024-01-01', '01:00:00'),
+      orig: '10.0.0.1',
+      resp: HP,
+      duration: 1.5,
+      pkts: 2,
+      bytes: 100,
+    },
+    {
+      ts: utc('2024-01-01', '02:00:00'),
+      orig: '10.0.0.1',
+      resp: HP,
+      duration: 0.5,
+      pkts: 1,
+      bytes: 50,
+    },
     {
       ts: utc('2024-01-01', '03:00:00'),
       orig: '10.0.0.2',
@@ -69,7 +87,14 @@ async function makeInput(dir: string): Promise<{ root: string; honeypots: string
     },
   ];
   const d3: Flow[] = [
-    { ts: utc('2024-01-03', '01:00:00'), orig: '9.0.0.9', resp: HP, duration: null, pkts: 4, bytes: 240 },
+    {
+      ts: utc('2024-01-03', '01:00:00'),
+      orig: '9.0.0.9',
+      resp: HP,
+      duration: null,
+      pkts: 4,
+      bytes: 240,
+    },
   ];
   await put(join(root, '2024-01-01', 'conn.00:00:00-01:00:00.log.gz'), zeekTsv(d1));
   // Day 3's file has one record with a bad ts on line 10 (8 header lines, then records).

@@ -354,7 +354,10 @@ const MALFORMED: MalformedCase[] = [
     format: 'cowrie',
     content: [
       JSON.stringify(COWRIE_GOOD[0]),
-      JSON.stringify({ eventid: 'cowrie.session.connect', timestamp: '2024-01-02T00:03:00Z' }),
+      JSON.stringify({
+        eventid: 'cowrie.session.connect',
+        timestamp: '2024-01-02T00:03:00Z',
+      }),
       JSON.stringify(COWRIE_GOOD[1]),
       '',
     ].join('\n'),
@@ -432,7 +435,10 @@ describe('malformed lines are counted skips with located examples', () => {
       honeypots: hp,
       out: join(dir, 'out'),
     });
-    expect(manifest.skipped.malformed).toEqual({ 'bad ts': 5, 'bad duration': 1 });
+    expect(manifest.skipped.malformed).toEqual({
+      'bad ts': 5,
+      'bad duration': 1,
+    });
     expect(manifest.skipped.examples['bad ts']!.map((x) => x.slice(0, x.indexOf(': field')))).toEqual([
       `${input}:2`,
       `${input}:4`,
@@ -528,7 +534,12 @@ describe('usage errors and missing files', () => {
     const input = await put(join(dir, 'conn.log'), zeekTsv(GOOD));
     const hp = join(dir, 'honeypots_public_ips.csv');
     const e = await rejection(
-      ingest({ format: 'zeek', inputs: [input], honeypots: hp, out: join(dir, 'out') }),
+      ingest({
+        format: 'zeek',
+        inputs: [input],
+        honeypots: hp,
+        out: join(dir, 'out'),
+      }),
     );
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toContain(hp);
@@ -539,7 +550,12 @@ describe('usage errors and missing files', () => {
     const hp = await put(join(dir, 'honeypots.csv'), HONEYPOTS);
     await put(join(dir, 'logs', '2024-01-02', 'dns.00:00:00-01:00:00.log.gz'), zeekTsv(GOOD));
     const e = await rejection(
-      ingest({ format: 'zeek', inputs: [join(dir, 'logs')], honeypots: hp, out: join(dir, 'out') }),
+      ingest({
+        format: 'zeek',
+        inputs: [join(dir, 'logs')],
+        honeypots: hp,
+        out: join(dir, 'out'),
+      }),
     );
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toContain(join(dir, 'logs'));
@@ -575,7 +591,13 @@ describe('usage errors and missing files', () => {
     const hp = await put(join(dir, 'honeypots.csv'), HONEYPOTS);
     const input = await put(join(dir, 'conn.log'), zeekTsv(GOOD));
     const e = await rejection(
-      ingest({ format: 'zeek', inputs: [input], honeypots: hp, out: join(dir, 'out'), ...over }),
+      ingest({
+        format: 'zeek',
+        inputs: [input],
+        honeypots: hp,
+        out: join(dir, 'out'),
+        ...over,
+      }),
     );
     expect(e).toBeInstanceOf(UsageError);
     expect(e.message).toMatch(message);
@@ -663,7 +685,12 @@ describe('honeypot list errors name the line and the field', () => {
     );
     const input = await put(join(dir, 'conn.log'), zeekTsv(GOOD));
     const e = await rejection(
-      ingest({ format: 'zeek', inputs: [input], honeypots: hp, out: join(dir, 'out') }),
+      ingest({
+        format: 'zeek',
+        inputs: [input],
+        honeypots: hp,
+        out: join(dir, 'out'),
+      }),
     );
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toContain(hp);
@@ -740,7 +767,13 @@ describe('AIP day-table errors name file, line and field', () => {
     const text = `orig,flows,duration,packets,bytes\n10.0.0.1,1,1.0,1,1\n`;
     await put(join(dir, 'aip', 'attacks.2024-01-02.csv'), text);
     await put(join(dir, 'aip', 'attacks.2024-01-02.csv.gz'), text);
-    const e = await rejection(ingest({ format: 'aip', inputs: [join(dir, 'aip')], out: join(dir, 'out') }));
+    const e = await rejection(
+      ingest({
+        format: 'aip',
+        inputs: [join(dir, 'aip')],
+        out: join(dir, 'out'),
+      }),
+    );
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toContain('attacks.2024-01-02.csv');
     expect(e.message).toContain('2024-01-02');
@@ -818,7 +851,12 @@ describe('the output folder', () => {
       'manifest.json',
     ]);
     const oneDay = await put(join(dir, 'b', 'conn.log'), zeekTsv(GOOD.slice(0, 1)));
-    const { manifest } = await ingest({ format: 'zeek', inputs: [oneDay], honeypots: hp, out });
+    const { manifest } = await ingest({
+      format: 'zeek',
+      inputs: [oneDay],
+      honeypots: hp,
+      out,
+    });
     expect((await readdir(out)).sort()).toEqual(['attacks.2024-01-02.csv.gz', 'manifest.json']);
     expect(manifest.days.map((d) => d.date)).toEqual([D]);
     expectRows(await readDayFile(join(out, `attacks.${D}.csv.gz`)), [row('10.0.0.1', 1, 1, 1, 10)]);
@@ -830,7 +868,10 @@ describe('a failing ingest leaves an existing dataset untouched and no temp file
   async function layout(dir: string, last: string | Buffer): Promise<string> {
     const root = join(dir, 'zeek');
     for (const [k, date] of ['2024-01-01', '2024-01-02', '2024-01-03'].entries()) {
-      const flows = GOOD.map((f) => ({ ...f, ts: utc(date, '05:00:00') + k + f.ts - T0 }));
+      const flows = GOOD.map((f) => ({
+        ...f,
+        ts: utc(date, '05:00:00') + k + f.ts - T0,
+      }));
       await put(join(root, date, 'conn.00:00:00-01:00:00.log.gz'), zeekTsv(flows));
     }
     const path = join(root, '2024-01-04', 'conn.00:00:00-01:00:00.log.gz');
@@ -845,7 +886,11 @@ describe('a failing ingest leaves an existing dataset untouched and no temp file
   const goodDay4 = zeekTsv(GOOD.map((f) => ({ ...f, ts: f.ts + 2 * 86400, orig: '10.9.9.9' })));
   const truncated = gzipSync(
     zeekTsv(
-      Array.from({ length: 3000 }, (_, k) => ({ ...GOOD[0]!, ts: utc('2024-01-04') + k, bytes: k * 17 })),
+      Array.from({ length: 3000 }, (_, k) => ({
+        ...GOOD[0]!,
+        ts: utc('2024-01-04') + k,
+        bytes: k * 17,
+      })),
     ),
   );
 
@@ -864,13 +909,26 @@ describe('a failing ingest leaves an existing dataset untouched and no temp file
     const out = join(dir, 'out');
     // First a good dataset from the same layout with a good day 4.
     const goodRoot = await layout(join(dir, 'good'), goodDay4);
-    const first = await ingest({ format: 'zeek', inputs: [goodRoot], honeypots: hp, out });
+    const first = await ingest({
+      format: 'zeek',
+      inputs: [goodRoot],
+      honeypots: hp,
+      out,
+    });
     expect(first.manifest.days.map((d) => d.rows)).toEqual([1, 1, 1, 1]);
     const before = await snapshotFolder(out);
     const mtimes = await Promise.all([...before.keys()].map(async (n) => (await stat(join(out, n))).mtimeMs));
 
     const badRoot = await layout(join(dir, 'bad'), last);
-    const e = await rejection(ingest({ format: 'zeek', inputs: [badRoot], honeypots: hp, out, ...over }));
+    const e = await rejection(
+      ingest({
+        format: 'zeek',
+        inputs: [badRoot],
+        honeypots: hp,
+        out,
+        ...over,
+      }),
+    );
     expect(e).toBeInstanceOf(DataError);
 
     const after = await snapshotFolder(out);
@@ -893,7 +951,12 @@ describe('a failing ingest leaves an existing dataset untouched and no temp file
     await expectNoOutput(out);
     await expectNoLeftovers(dir);
     const goodRoot = await layout(join(dir, 'good'), goodDay4);
-    const { manifest } = await ingest({ format: 'zeek', inputs: [goodRoot], honeypots: hp, out });
+    const { manifest } = await ingest({
+      format: 'zeek',
+      inputs: [goodRoot],
+      honeypots: hp,
+      out,
+    });
     expect(manifest.days).toHaveLength(4);
   });
 });

@@ -336,7 +336,13 @@ export function reference(
     }
     const ip = rfc5952(f.orig);
     const rows = days.get(day)!;
-    const row = rows.get(ip) ?? { ip, flows: 0, duration: 0, packets: 0, bytes: 0 };
+    const row = rows.get(ip) ?? {
+      ip,
+      flows: 0,
+      duration: 0,
+      packets: 0,
+      bytes: 0,
+    };
     row.flows += 1;
     row.duration += f.duration ?? 0;
     row.packets += f.pkts ?? 0;

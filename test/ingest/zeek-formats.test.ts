@@ -40,9 +40,17 @@ async function ingestTo(
   dir: string,
   inputs: string[],
   options: Partial<IngestOptions> = {},
-): Promise<{ out: string; manifest: Awaited<ReturnType<typeof ingest>>['manifest'] }> {
+): Promise<{
+  out: string;
+  manifest: Awaited<ReturnType<typeof ingest>>['manifest'];
+}> {
   const out = join(dir, options.out ?? 'dataset');
-  const { manifest } = await ingest({ format: 'zeek', inputs, ...options, out });
+  const { manifest } = await ingest({
+    format: 'zeek',
+    inputs,
+    ...options,
+    out,
+  });
   return { out, manifest };
 }
 
@@ -61,14 +69,70 @@ const BASE_HONEYPOTS: HoneypotSpec[] = [
   { ip: '2001:0DB8:0000:0000::0001', start: '2023-12-01' },
 ];
 const BASE: Flow[] = [
-  { ts: T0 + 100, orig: '10.0.0.1', resp: '198.51.100.1', duration: 1.5, pkts: 3, bytes: 180 },
-  { ts: T0 + 200, orig: '10.0.0.1', resp: '198.51.100.1', duration: null, pkts: null, bytes: null },
-  { ts: T0 + 300, orig: '9.0.0.1', resp: '198.51.100.1', duration: 0.25, pkts: 1, bytes: 60 },
-  { ts: T0 + 400, orig: '2001:db8:ffff::2', resp: '2001:db8::1', duration: 2, pkts: 5, bytes: 400 },
-  { ts: T0 + 500, orig: '203.0.113.5', resp: '192.0.2.99', duration: 9, pkts: 9, bytes: 900 },
-  { ts: T0 + 600, orig: '198.51.100.1', resp: '10.0.0.1', duration: 4, pkts: 4, bytes: 400 },
-  { ts: T0 + 700, orig: '2001:db8:ffff::2', resp: '2001:db8::1', duration: 0.125, pkts: null, bytes: 80 },
-  { ts: T0 + 800, orig: '100.64.0.1', resp: '198.51.100.1', duration: 0.000001, pkts: 1, bytes: 40 },
+  {
+    ts: T0 + 100,
+    orig: '10.0.0.1',
+    resp: '198.51.100.1',
+    duration: 1.5,
+    pkts: 3,
+    bytes: 180,
+  },
+  {
+    ts: T0 + 200,
+    orig: '10.0.0.1',
+    resp: '198.51.100.1',
+    duration: null,
+    pkts: null,
+    bytes: null,
+  },
+  {
+    ts: T0 + 300,
+    orig: '9.0.0.1',
+    resp: '198.51.100.1',
+    duration: 0.25,
+    pkts: 1,
+    bytes: 60,
+  },
+  {
+    ts: T0 + 400,
+    orig: '2001:db8:ffff::2',
+    resp: '2001:db8::1',
+    duration: 2,
+    pkts: 5,
+    bytes: 400,
+  },
+  {
+    ts: T0 + 500,
+    orig: '203.0.113.5',
+    resp: '192.0.2.99',
+    duration: 9,
+    pkts: 9,
+    bytes: 900,
+  },
+  {
+    ts: T0 + 600,
+    orig: '198.51.100.1',
+    resp: '10.0.0.1',
+    duration: 4,
+    pkts: 4,
+    bytes: 400,
+  },
+  {
+    ts: T0 + 700,
+    orig: '2001:db8:ffff::2',
+    resp: '2001:db8::1',
+    duration: 0.125,
+    pkts: null,
+    bytes: 80,
+  },
+  {
+    ts: T0 + 800,
+    orig: '100.64.0.1',
+    resp: '198.51.100.1',
+    duration: 0.000001,
+    pkts: 1,
+    bytes: 40,
+  },
 ];
 /** By hand: flows 1+2 for 10.0.0.1, 3 for 9.0.0.1, 4+7 for the IPv6 attacker, 8 for 100.64.0.1; 5 and 6 dropped. */
 const BASE_ROWS: Row[] = [
@@ -113,7 +177,12 @@ const TSV_VARIANTS: [string, string, string | Buffer][] = [
   [
     'CRLF, stray tab, shuffled, no final newline',
     'conn.log',
-    zeekTsv(BASE, { eol: '\r\n', leadingTab: true, fields: SHUFFLED, finalNewline: false }),
+    zeekTsv(BASE, {
+      eol: '\r\n',
+      leadingTab: true,
+      fields: SHUFFLED,
+      finalNewline: false,
+    }),
   ],
   [
     'two header blocks, the second in another column order',
@@ -241,14 +310,49 @@ describe('UTC days', () => {
     const midnight = utc('2024-01-02');
     const flows: Flow[] = [
       // 23:00 on the 1st, lasting two hours: all of it on the 1st (the day of ts).
-      { ts: midnight - 3600, orig: '10.0.0.1', resp: '198.51.100.1', duration: 7200, pkts: 10, bytes: 1000 },
+      {
+        ts: midnight - 3600,
+        orig: '10.0.0.1',
+        resp: '198.51.100.1',
+        duration: 7200,
+        pkts: 10,
+        bytes: 1000,
+      },
       // 23:59:59.999 on the 1st.
-      { ts: midnight - 0.001, orig: '10.0.0.1', resp: '198.51.100.1', duration: 0.5, pkts: 1, bytes: 40 },
+      {
+        ts: midnight - 0.001,
+        orig: '10.0.0.1',
+        resp: '198.51.100.1',
+        duration: 0.5,
+        pkts: 1,
+        bytes: 40,
+      },
       // exactly midnight: the 2nd.
-      { ts: midnight, orig: '10.0.0.1', resp: '198.51.100.1', duration: 0.25, pkts: 2, bytes: 80 },
-      { ts: midnight + 86399.5, orig: '10.0.0.2', resp: '198.51.100.1', duration: 1, pkts: 1, bytes: 60 },
+      {
+        ts: midnight,
+        orig: '10.0.0.1',
+        resp: '198.51.100.1',
+        duration: 0.25,
+        pkts: 2,
+        bytes: 80,
+      },
+      {
+        ts: midnight + 86399.5,
+        orig: '10.0.0.2',
+        resp: '198.51.100.1',
+        duration: 1,
+        pkts: 1,
+        bytes: 60,
+      },
       // 00:00:00.5 on the 3rd.
-      { ts: midnight + 86400.5, orig: '10.0.0.2', resp: '198.51.100.1', duration: 2, pkts: 3, bytes: 90 },
+      {
+        ts: midnight + 86400.5,
+        orig: '10.0.0.2',
+        resp: '198.51.100.1',
+        duration: 2,
+        pkts: 3,
+        bytes: 90,
+      },
     ];
     const input = await put(join(dir, 'conn.log'), zeekTsv(flows));
     const { out, manifest } = await ingestTo(dir, [input], { honeypots: hp });
@@ -275,7 +379,11 @@ describe('UTC days', () => {
         orig_ip_bytes: 100,
       },
       // epoch float, 2024-01-02 00:00:01.5, no duration / orig_pkts / orig_ip_bytes at all.
-      { ts: utc('2024-01-02') + 1.5, 'id.orig_h': '10.0.0.1', 'id.resp_h': '198.51.100.1' },
+      {
+        ts: utc('2024-01-02') + 1.5,
+        'id.orig_h': '10.0.0.1',
+        'id.resp_h': '198.51.100.1',
+      },
       // 00:30 at +01:00 is 23:30 UTC on the 1st.
       {
         ts: '2024-01-02T00:30:00+01:00',
@@ -324,7 +432,14 @@ describe('UTC days', () => {
     const hp = await put(join(dir, 'honeypots.csv'), '2001:db8::1,2020-01-01,\n2001:db8::2,2020-01-01,\n');
     const t = utc(D, '01:00:00');
     const flows: Flow[] = [
-      { ts: t, orig: '2001:db8:ffff::2', resp: '2001:db8::1', duration: 1, pkts: 1, bytes: 10 },
+      {
+        ts: t,
+        orig: '2001:db8:ffff::2',
+        resp: '2001:db8::1',
+        duration: 1,
+        pkts: 1,
+        bytes: 10,
+      },
       {
         ts: t + 1,
         orig: '2001:0DB8:FFFF:0:0:0:0:0002',
@@ -333,9 +448,23 @@ describe('UTC days', () => {
         pkts: 2,
         bytes: 20,
       },
-      { ts: t + 2, orig: '2001:db8:FFFF::02', resp: '2001:0db8::0001', duration: 3, pkts: 3, bytes: 30 },
+      {
+        ts: t + 2,
+        orig: '2001:db8:FFFF::02',
+        resp: '2001:0db8::0001',
+        duration: 3,
+        pkts: 3,
+        bytes: 30,
+      },
       // A honeypot, written in upper case, talking to the other honeypot: not an attack.
-      { ts: t + 3, orig: '2001:DB8::1', resp: '2001:db8::2', duration: 4, pkts: 4, bytes: 40 },
+      {
+        ts: t + 3,
+        orig: '2001:DB8::1',
+        resp: '2001:db8::2',
+        duration: 4,
+        pkts: 4,
+        bytes: 40,
+      },
     ];
     const input = await put(join(dir, 'conn.log'), zeekJson(flows));
     const { out, manifest } = await ingestTo(dir, [input], { honeypots: hp });
@@ -400,21 +529,77 @@ const d2 = utc('2024-01-02');
 const d4 = utc('2024-01-04');
 const FLOWS_A: Flow[] = [
   { ts: d1 + 60, orig: '10.0.0.1', resp: HP, duration: 1, pkts: 2, bytes: 100 },
-  { ts: d1 + 120, orig: '10.0.0.2', resp: HP, duration: 0.5, pkts: 1, bytes: 40 },
-  { ts: d1 + 180, orig: '10.0.0.3', resp: '192.0.2.7', duration: 3, pkts: 3, bytes: 300 },
+  {
+    ts: d1 + 120,
+    orig: '10.0.0.2',
+    resp: HP,
+    duration: 0.5,
+    pkts: 1,
+    bytes: 40,
+  },
+  {
+    ts: d1 + 180,
+    orig: '10.0.0.3',
+    resp: '192.0.2.7',
+    duration: 3,
+    pkts: 3,
+    bytes: 300,
+  },
 ];
 const FLOWS_B: Flow[] = [
-  { ts: d1 + 3700, orig: '10.0.0.1', resp: HP, duration: 2, pkts: 3, bytes: 150 },
-  { ts: d1 + 3800, orig: HP, resp: '10.0.0.1', duration: 1, pkts: 1, bytes: 60 },
+  {
+    ts: d1 + 3700,
+    orig: '10.0.0.1',
+    resp: HP,
+    duration: 2,
+    pkts: 3,
+    bytes: 150,
+  },
+  {
+    ts: d1 + 3800,
+    orig: HP,
+    resp: '10.0.0.1',
+    duration: 1,
+    pkts: 1,
+    bytes: 60,
+  },
 ];
 const FLOWS_DECOY: Flow[] = [
-  { ts: d2 + 10, orig: '10.0.0.1', resp: '192.0.2.7', duration: 1, pkts: 1, bytes: 60 },
+  {
+    ts: d2 + 10,
+    orig: '10.0.0.1',
+    resp: '192.0.2.7',
+    duration: 1,
+    pkts: 1,
+    bytes: 60,
+  },
   { ts: d2 + 20, orig: HP, resp: '10.0.0.9', duration: 1, pkts: 1, bytes: 60 },
-  { ts: d2 + 30, orig: '10.0.0.5', resp: '192.0.2.8', duration: 1, pkts: 1, bytes: 60 },
+  {
+    ts: d2 + 30,
+    orig: '10.0.0.5',
+    resp: '192.0.2.8',
+    duration: 1,
+    pkts: 1,
+    bytes: 60,
+  },
 ];
 const FLOWS_C: Flow[] = [
-  { ts: d4 + 5, orig: '2001:db8::5', resp: HP, duration: 0.75, pkts: 4, bytes: 320 },
-  { ts: d4 + 6, orig: '10.0.0.2', resp: HP, duration: 0.25, pkts: 2, bytes: 80 },
+  {
+    ts: d4 + 5,
+    orig: '2001:db8::5',
+    resp: HP,
+    duration: 0.75,
+    pkts: 4,
+    bytes: 320,
+  },
+  {
+    ts: d4 + 6,
+    orig: '10.0.0.2',
+    resp: HP,
+    duration: 0.25,
+    pkts: 2,
+    bytes: 80,
+  },
 ];
 /** Conn-like content with attacks in files that are not conn logs: read by mistake, they would add 50.0.0.1. */
 const POISON: Flow[] = [{ ts: d1 + 100, orig: '50.0.0.1', resp: HP, duration: 1, pkts: 1, bytes: 1 }];
@@ -464,7 +649,10 @@ describe('Zeek day folders', () => {
     expect(manifest.records).toBe(3 + 2 + 3 + 2);
     expect(manifest.attackFlows).toBe(5);
     // A: one to 192.0.2.7; B: one from the honeypot; decoy: two unlisted, one from the honeypot.
-    expect(manifest.skipped.dropped).toEqual({ [NOT_HONEYPOT]: 3, [FROM_HONEYPOT]: 2 });
+    expect(manifest.skipped.dropped).toEqual({
+      [NOT_HONEYPOT]: 3,
+      [FROM_HONEYPOT]: 2,
+    });
 
     const files = (await readdir(out)).sort();
     expect(files).toEqual([
@@ -511,7 +699,11 @@ describe('Zeek day folders', () => {
     const dir = await tmp.make();
     const hp = await put(join(dir, 'honeypots.csv'), honeypotCsv(LAYOUT_HONEYPOTS));
     const root = await makeLayout(dir);
-    const { out, manifest } = await ingestTo(dir, [root], { honeypots: hp, from, to });
+    const { out, manifest } = await ingestTo(dir, [root], {
+      honeypots: hp,
+      from,
+      to,
+    });
     expect(manifest.days.map((d) => d.date)).toEqual(days);
     expect(manifest.missingDays).toEqual(missing);
     expect(manifest.skipped.dropped[OUTSIDE] ?? 0).toBe(outside);
@@ -535,8 +727,22 @@ describe('Zeek day folders', () => {
     await put(join(root, '2024-01-01', 'conn.00:00:00-01:00:00.log.gz'), zeekTsv(FLOWS_A));
     await put(join(root, '2024-01-02', 'conn.00:00:00-01:00:00.log.gz'), zeekTsv(FLOWS_DECOY));
     const late: Flow[] = [
-      { ts: d1 + 80000, orig: '10.0.0.1', resp: HP, duration: 5, pkts: 5, bytes: 500 },
-      { ts: utc('2024-01-03') + 1, orig: '10.0.0.7', resp: HP, duration: 1, pkts: 1, bytes: 10 },
+      {
+        ts: d1 + 80000,
+        orig: '10.0.0.1',
+        resp: HP,
+        duration: 5,
+        pkts: 5,
+        bytes: 500,
+      },
+      {
+        ts: utc('2024-01-03') + 1,
+        orig: '10.0.0.7',
+        resp: HP,
+        duration: 1,
+        pkts: 1,
+        bytes: 10,
+      },
     ];
     await put(join(root, '2024-01-03', 'conn.00:00:00-01:00:00.log.gz'), zeekTsv(late));
     const { out, manifest } = await ingestTo(dir, [root], { honeypots: hp });
@@ -683,10 +889,16 @@ describe('Argus binetflow', () => {
       line('2001:db8::7', '2024/01/02 13:00:00.000000', '2001:db8::1', '2.5', '4', '400'),
     ].join('\r\n');
     const input = await put(join(dir, 'flows', 'capture.binetflow.gz'), text);
-    const { out, manifest } = await ingestTo(dir, [join(dir, 'flows')], { format: 'argus', honeypots: hp });
+    const { out, manifest } = await ingestTo(dir, [join(dir, 'flows')], {
+      format: 'argus',
+      honeypots: hp,
+    });
     expect(manifest.inputs.map((i) => i.path)).toEqual([input]);
     expect(manifest.skipped.malformed).toEqual({});
-    expect(manifest.skipped.dropped).toEqual({ [NOT_HONEYPOT]: 1, [FROM_HONEYPOT]: 1 });
+    expect(manifest.skipped.dropped).toEqual({
+      [NOT_HONEYPOT]: 1,
+      [FROM_HONEYPOT]: 1,
+    });
     expect(manifest.days.map((d) => d.date)).toEqual(['2024-01-01', '2024-01-02']);
     expectRows(await dayRows(out, '2024-01-01'), [row('10.0.0.1', 1, 1.5, 3, 180)]);
     expectRows(await dayRows(out, '2024-01-02'), [
@@ -722,7 +934,10 @@ describe('Argus binetflow', () => {
       ].join(','),
     );
     const input = await put(join(dir, 'x.binetflow'), `${[header, ...lines].join('\n')}\n`);
-    const { out, manifest } = await ingestTo(dir, [input], { format: 'argus', honeypots: hp });
+    const { out, manifest } = await ingestTo(dir, [input], {
+      format: 'argus',
+      honeypots: hp,
+    });
     expect(manifest.skipped.dropped).toEqual(BASE_DROPPED);
     expectRows(await dayRows(out, D), BASE_ROWS);
   });

@@ -70,12 +70,12 @@ export function registerSynth(program: Command): void {
       if (quiet) return;
       const mean = report.perDay.reduce((a, d) => a + d.attackers, 0) / Math.max(1, report.perDay.length);
       process.stderr.write(
-        [
+        `${[
           `wrote ${report.files.length} ${report.format} file(s) for ${report.days} day(s) ${report.startDate}..${report.endDate} to ${report.out}`,
           `${report.records} records: ${report.attackFlows} attack flows, ${report.decoys.total} decoys ingest must drop`,
           `${mean.toFixed(0)} attackers a day on average; yesterday's attackers catch ${(100 * report.alphaRecall).toFixed(1)}% of a day's (Alpha recall)`,
           `honeypot list: ${report.out}/honeypots.csv (${report.honeypots.length} honeypots, ${report.lateHoneypot.ip} starts ${report.lateHoneypot.start})`,
-        ].join('\n') + '\n',
+        ].join('\n')}\n`,
       );
     });
 }

@@ -54,7 +54,11 @@ export class ZeekTsvReader {
       const m = /^\\x([0-9a-fA-F]{2})$/.exec(value);
       if (m) this.sep = Number.parseInt(m[1]!, 16);
       else if (value.length === 1) this.sep = value.charCodeAt(0);
-      else throw new DataError(`unsupported #separator '${value}'`, { file: this.file, line: lineNo });
+      else
+        throw new DataError(`unsupported #separator '${value}'`, {
+          file: this.file,
+          line: lineNo,
+        });
       return;
     }
     if (text.startsWith('#fields')) {

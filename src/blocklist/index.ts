@@ -1,0 +1,5 @@
+export * from './allowlist.js';
+export * from './formats/index.js';
+export * from './read-allowlist.js';
+export * from './score-format.js';
+export { checkScoredList, type ScoredList } from './scored-list.js';

@@ -1,0 +1,22 @@
+import './decay/index.js';
+import './builtin.js';
+
+export * from './all-ips.js';
+export * from './alpha.js';
+export * from './alpha7.js';
+export * from './decay/index.js';
+export * from './history-warnings.js';
+export * from './list-rule.js';
+export * from './model.js';
+export * from './model-context.js';
+export type { CommonModelParams, ParamsSchema } from './params.js';
+export { modelParamsSchema } from './params.js';
+export * from './pareto.js';
+export * from './prioritize.js';
+export * from './prioritize-consistent.js';
+export * from './prioritize-new.js';
+export * from './random.js';
+export * from './ranked-list.js';
+export * from './registry.js';
+export * from './sort-by-score.js';
+export * from './top-volume.js';

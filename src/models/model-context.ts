@@ -1,0 +1,32 @@
+import type { KnowledgeView } from '../knowledge/knowledge-view.js';
+import { UsageError } from '../util/errors.js';
+
+/**
+ * What a model gets to produce the list for day D (DESIGN §3): the knowledge as of D (which also serves the per-day
+ * rows of any window before D and the state as of D-1), the date, a seed, and a place for warnings. Nothing in it
+ * can reach day D or later.
+ */
+export interface ModelContext {
+  /** D, the day the list is for (`YYYY-MM-DD`); always `knowledge.date`. */
+  readonly date: string;
+  readonly knowledge: KnowledgeView;
+  /** The run's seed (unsigned 32-bit): a model that draws random numbers derives its stream from it and D. */
+  readonly seed: number;
+  /** Reports something the caller should know (missing days in a window, an empty history, …); never throws. */
+  warn(message: string): void;
+}
+
+export interface ModelContextOptions {
+  /** @default 0 */
+  seed?: number;
+  /** @default ignore warnings */
+  warn?: (message: string) => void;
+}
+
+export function modelContext(knowledge: KnowledgeView, options: ModelContextOptions = {}): ModelContext {
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new UsageError(`seed must be a whole number in 0 .. 2^32-1, got ${seed}`);
+  const warn = options.warn ?? (() => {});
+  return { date: knowledge.date, knowledge, seed, warn };
+}

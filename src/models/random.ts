@@ -1,0 +1,55 @@
+import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
+import { z } from 'zod';
+import { warnIfNoKnowledge } from './history-warnings.js';
+import { defineModel } from './model.js';
+import { type CommonModelParams, modelParamsSchema } from './params.js';
+import { emptyRankedList, rankByScore } from './ranked-list.js';
+
+export interface RandomParams extends CommonModelParams {
+  /** How many known IPs to draw; null: all of them, in random order. @default 1000 */
+  K: number | null;
+  /** Seed of the draw (unsigned 32-bit); null: the run's seed (ModelContext.seed). @default null */
+  seed: number | null;
+}
+
+/** A 32-bit mix of (seed, day), so each day gets its own stream (splitmix32 finaliser). */
+function mixSeed(seed: number, day: number): number {
+  let h = (seed ^ Math.imul(day, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/**
+ * Random(K) (DESIGN §3 baseline): K IPs drawn uniformly without replacement from every IP known before D, by a
+ * partial Fisher–Yates shuffle of the IPs in numeric order with pure-rand's xoroshiro128+ seeded by (seed, D):
+ * the same seed gives the same list, whatever order the IPs were first seen in. Score = (K − i) / K for the i-th
+ * draw, so the ranking is the draw order and a budget keeps the first draws.
+ */
+export const randomModel = defineModel<RandomParams>({
+  name: 'Random',
+  summary: 'K IPs drawn at random from every IP known before D (seeded)',
+  source: 'DESIGN §3 (baseline)',
+  schema: modelParamsSchema({
+    K: z.number().int().min(1).nullable().default(1000),
+    seed: z.number().int().min(0).max(0xffffffff).nullable().default(null),
+  }),
+  rank: (params, ctx) => {
+    if (warnIfNoKnowledge(ctx)) return emptyRankedList();
+    const view = ctx.knowledge;
+    const pool = view.ipOrder();
+    const n = pool.length;
+    const k = params.K === null ? n : Math.min(params.K, n);
+    const rng = xoroshiro128plus(mixSeed(params.seed ?? ctx.seed, view.day));
+    for (let i = 0; i < 16; i++) rng.unsafeNext(); // the first outputs echo the seed
+    const score = new Float64Array(n);
+    for (let i = 0; i < k; i++) {
+      const j = unsafeUniformIntDistribution(i, n - 1, rng);
+      const picked = pool[j]!;
+      pool[j] = pool[i]!;
+      pool[i] = picked;
+      score[picked] = (k - i) / k;
+    }
+    return rankByScore(view, score, (id) => score[id]! > 0);
+  },
+});

@@ -1,0 +1,38 @@
+import { UsageError } from '../util/errors.js';
+import { unknownNameMessage } from './did-you-mean.js';
+import type { Model, ModelFactory, ModelJSON } from './model.js';
+import type { CommonModelParams } from './params.js';
+
+const models = new Map<string, ModelFactory>();
+
+/** Adds a model (arquero's `addFunction`): a taken name is refused unless `override` is set. */
+export function registerModel<P extends CommonModelParams>(
+  factory: ModelFactory<P>,
+  options: { override?: boolean } = {},
+): void {
+  if (models.has(factory.name) && !options.override)
+    throw new UsageError(`model '${factory.name}' is already registered (pass override to replace it)`);
+  models.set(factory.name, factory as unknown as ModelFactory);
+}
+
+/** Registered model names, in registration order. */
+export function modelNames(): string[] {
+  return [...models.keys()];
+}
+
+export function getModel(name: string): ModelFactory {
+  const f = models.get(name);
+  if (!f) throw new UsageError(unknownNameMessage('model', name, modelNames()));
+  return f;
+}
+
+export function createModel(name: string, params?: Record<string, unknown>): Model {
+  return getModel(name).create(params as Partial<CommonModelParams>);
+}
+
+/** A model from its JSON (`model.toJSON()`), whatever its kind. */
+export function loadModel(json: ModelJSON | unknown): Model {
+  if (typeof json !== 'object' || json === null || typeof (json as ModelJSON).name !== 'string')
+    throw new UsageError(`loadModel: expected {"name": ..., "params": {...}}, got ${JSON.stringify(json)}`);
+  return getModel((json as ModelJSON).name).load(json);
+}
