@@ -43,6 +43,7 @@ describe('public API', () => {
         "cowrieFormat",
         "createDecay",
         "createModel",
+        "dailyBlocklists",
         "dayFromPath",
         "dayOfEpochSeconds",
         "dayRange",

@@ -3,6 +3,7 @@ import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerNotYet } from './commands/not-yet.js';
+import { registerRun } from './commands/run.js';
 import { registerSynth } from './commands/synth.js';
 
 /** Exit codes: 0 success, 1 data error, 2 usage error. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerIngest(program);
   registerSynth(program);
+  registerRun(program);
   registerNotYet(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

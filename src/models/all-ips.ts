@@ -19,6 +19,7 @@ export const allIpsModel = defineModel<AllIpsParams>({
   name: 'AllIPs',
   summary: 'every IP ever seen before D (since `start`)',
   source: 'AIP lib/aip/models/all.py; DESIGN §3',
+  unranked: () => true,
   schema: modelParamsSchema({
     start: z.string().refine(isDay, { message: 'expected a YYYY-MM-DD date' }).nullable().default(null),
   }),

@@ -46,5 +46,6 @@ export const alphaModel = defineModel<AlphaParams>({
   summary: 'every IP seen in the last `lookback` days (default 1: yesterday)',
   source: 'AIP lib/aip/models/alpha.py; DESIGN §3',
   schema: alphaSchema(1),
+  unranked: (params) => params.score === 'flat',
   rank: (params, ctx) => alphaRank(params, ctx),
 });

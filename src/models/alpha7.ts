@@ -7,5 +7,6 @@ export const alpha7Model = defineModel<AlphaParams>({
   summary: 'every IP seen in the last `lookback` days (default 7)',
   source: 'AIP lib/aip/models/alpha7.py; DESIGN §3',
   schema: alphaSchema(7),
+  unranked: (params) => params.score === 'flat',
   rank: (params, ctx) => alphaRank(params, ctx),
 });

@@ -25,6 +25,11 @@ export interface ModelSpec<P extends CommonModelParams> {
   /** The cut applied to the ranking when no budget is set; none: every ranked IP is listed. */
   listRule?(params: P): ListRule | undefined;
   /**
+   * Whether the list is a set rather than a ranking (the Alpha family): its scores mean nothing, and AIP's output
+   * writes only the `attacker` column. @default false
+   */
+  unranked?(params: P): boolean;
+  /**
    * Scores and ranks the candidates for ctx.date, best first, equal scores by IP ascending (build the list with
    * rankByScore). Must not modify anything it is given.
    */
@@ -47,6 +52,11 @@ export class Model<P extends CommonModelParams = CommonModelParams> {
   /** Days of per-day rows before D this model reads (KnowledgeOptions.retainDays must be at least this). */
   get historyDays(): number {
     return this.#spec.historyDays?.(this.params) ?? 0;
+  }
+
+  /** Whether the list is a set, not a ranking (AIP writes such lists with the single column `attacker`). */
+  get unranked(): boolean {
+    return this.#spec.unranked?.(this.params) ?? false;
   }
 
   /** The model's own cut (when no budget is set), if any. */

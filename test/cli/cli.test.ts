@@ -171,13 +171,36 @@ describe('aiplab CLI', () => {
     expect(await exists(out)).toBe(false);
   });
 
-  it('run, backtest, report and tune exit 2: not yet available', async () => {
+  it('backtest, report and tune exit 2: not yet available', async () => {
     const runs = await Promise.all(
-      ['run', 'backtest', 'report', 'tune'].map((cmd) => aiplab([cmd, '--model', 'alpha', 'x'])),
+      ['backtest', 'report', 'tune'].map((cmd) => aiplab([cmd, '--model', 'alpha', 'x'])),
     );
     for (const r of runs) {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('not yet available');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('run: an unknown model or a date past the data exit 2 with one line', async () => {
+    const runs = await Promise.all([
+      aiplab([
+        'run',
+        '--data',
+        'datasets/cowrie-2018',
+        '--date',
+        '2018-06-02',
+        '--model',
+        'Alpah',
+        '--out',
+        'x',
+      ]),
+      aiplab(['run', '--data', 'datasets/cowrie-2018', '--date', '2019-01-01', '--out', 'x']),
+    ]);
+    expect(runs[0]!.stderr).toContain("did you mean 'Alpha'");
+    expect(runs[1]!.stderr).toContain('2018-07-03');
+    for (const r of runs) {
+      expect(r.code).toBe(2);
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     }
   });
