@@ -13,7 +13,7 @@ import { VERSION } from '../version.js';
 import { AttackCollector } from './attack-collector.js';
 import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
-import { expandInputs } from './input-files.js';
+import { cancelPrefetch, expandInputs, prefetchFile } from './input-files.js';
 import { type OnError, SkipCounter } from './skips.js';
 
 export interface IngestOptions {
@@ -101,6 +101,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
     for (let k = 0; k < files.length; k++) {
       const file = files[k]!;
+      if (k + 1 < files.length) prefetchFile(files[k + 1]!.path, onRawBytes);
       const stats = await format.read(file.path, file.display, {
         collector,
         skips,
@@ -158,6 +159,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
     return { manifest, out: options.out };
   } finally {
+    cancelPrefetch();
     await rm(tmpDir, { recursive: true, force: true });
   }
 }

@@ -108,16 +108,16 @@ export interface ReadStats {
   sha256: string;
 }
 
-/**
- * Streams a file's content in chunks, inflating it when it starts with the gzip magic (whatever its name). Inflate
- * runs on libuv's thread pool, so it overlaps with the parsing done by `onChunk` on the main thread. The sha256 is of
- * the file as stored. Truncated or corrupt gzip and unreadable files become DataErrors naming the file.
- */
-export async function streamFile(
-  path: string,
-  onChunk: (chunk: Buffer) => void,
-  onRawBytes?: (n: number) => void,
-): Promise<ReadStats> {
+interface OpenedSource {
+  source: NodeJS.ReadableStream & { destroy(error?: Error): void };
+  gzip: boolean;
+  stats: ReadStats;
+}
+
+/** Inflated bytes a prefetched file may hold in memory while the file before it is parsed. */
+const READ_AHEAD = 1 << 23;
+
+async function openSource(path: string, onRawBytes?: (n: number) => void): Promise<OpenedSource> {
   let gzip = false;
   try {
     const fh = await open(path, 'r');
@@ -134,16 +134,58 @@ export async function streamFile(
     });
   }
   const hash = createHash('sha256');
-  let bytes = 0;
+  const stats: ReadStats = { bytes: 0, sha256: '' };
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   raw.on('data', (c) => {
     const b = c as Buffer;
     hash.update(b);
-    bytes += b.length;
+    stats.bytes += b.length;
     onRawBytes?.(b.length);
   });
-  const source = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
-  if (gzip) raw.on('error', (e) => (source as ReturnType<typeof createGunzip>).destroy(e));
+  raw.on('end', () => {
+    stats.sha256 = hash.digest('hex');
+  });
+  const source = gzip
+    ? raw.pipe(createGunzip({ chunkSize: 1 << 18, readableHighWaterMark: READ_AHEAD } as object))
+    : raw;
+  if (gzip) raw.on('error', (e) => source.destroy(e));
+  // Errors surface through the iteration below; this keeps an error of a prefetched file from going unhandled.
+  source.on('error', () => {});
+  return { source, gzip, stats };
+}
+
+const prefetched = new Map<string, Promise<OpenedSource>>();
+
+/**
+ * Starts reading and inflating a file that will be streamed next, so its first bytes are ready when the file before
+ * it is done (hourly Zeek logs are small: without this the parser waits for every file's first inflate).
+ */
+export function prefetchFile(path: string, onRawBytes?: (n: number) => void): void {
+  if (prefetched.has(path)) return;
+  const opened = openSource(path, onRawBytes);
+  opened.catch(() => {}); // reported when the file is streamed
+  prefetched.set(path, opened);
+}
+
+/** Drops prefetched files that will not be read (after an error). */
+export function cancelPrefetch(): void {
+  for (const opened of prefetched.values()) opened.then((o) => o.source.destroy()).catch(() => {});
+  prefetched.clear();
+}
+
+/**
+ * Streams a file's content in chunks, inflating it when it starts with the gzip magic (whatever its name). Inflate
+ * runs on libuv's thread pool, so it overlaps with the parsing done by `onChunk` on the main thread. The sha256 is of
+ * the file as stored. Truncated or corrupt gzip and unreadable files become DataErrors naming the file.
+ */
+export async function streamFile(
+  path: string,
+  onChunk: (chunk: Buffer) => void,
+  onRawBytes?: (n: number) => void,
+): Promise<ReadStats> {
+  const pending = prefetched.get(path);
+  prefetched.delete(path);
+  const { source, gzip, stats } = await (pending ?? openSource(path, onRawBytes));
   try {
     for await (const chunk of source) onChunk(chunk as Buffer);
   } catch (error) {
@@ -160,5 +202,5 @@ export async function streamFile(
     if (e.code) throw new DataError(`cannot read: ${e.code}`, { file: path });
     throw error;
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return stats;
 }
