@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { ipv4ToNumber } from '../util/ip.js';
 
 /** One allowlist entry as an inclusive address range: IPv4 as uint32 numbers, IPv6 as 128-bit BigInts. */
 export type AllowlistRange =
@@ -25,7 +26,7 @@ export function parseAllowlistEntry(text: string): AllowlistRange | undefined {
   }
   if (family === 4) {
     if (!ipaddr.IPv4.isValidFourPartDecimal(addrText)) return undefined;
-    const value = parseIpv4(addrText);
+    const value = ipv4ToNumber(addrText);
     const size = 2 ** (32 - prefix);
     const start = Math.floor(value / size) * size;
     return { family, start, end: start + size - 1 };
@@ -104,7 +105,7 @@ export class Allowlist {
       return i >= 0 && value <= this.v6End[i]!;
     }
     if (this.v4Start.length === 0) return false;
-    const value = parseIpv4(ip);
+    const value = ipv4ToNumber(ip);
     if (value < 0) return false;
     const i = lastAtOrBelow(this.v4Start, value);
     return i >= 0 && value <= this.v4End[i]!;
@@ -140,32 +141,6 @@ function lastAtOrBelow<T extends number | bigint>(sorted: ArrayLike<T>, value: T
     else hi = mid;
   }
   return lo - 1;
-}
-
-/** Canonical dotted quad → uint32, or -1 when it is not one (no regex, no allocation: this is the hot path). */
-function parseIpv4(text: string): number {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part > 255) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      part = part * 10 + (c - 48);
-      digits++;
-      if (digits > 3) return -1;
-    } else {
-      return -1;
-    }
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return -1;
-  return value * 256 + part;
 }
 
 /** IPv6 text → 128-bit value: a quick parser for plain forms, ipaddr.js for the rest (and for the verdict on errors). */

@@ -93,6 +93,9 @@ export function parseHoneypots(text: string, path: string): HoneypotList {
 
 /** Whether a honeypot period covers the day (day numbers, inclusive). */
 export function isOperating(periods: readonly Honeypot[], day: number): boolean {
-  for (const p of periods) if (day >= p.start && (p.end === undefined || day <= p.end)) return true;
+  for (let i = 0; i < periods.length; i++) {
+    const p = periods[i]!;
+    if (day >= p.start && (p.end === undefined || day <= p.end)) return true;
+  }
   return false;
 }

@@ -11,7 +11,7 @@ const EXAMPLES_PER_REASON = 3;
  */
 export class SkipCounter {
   readonly malformed: Record<string, number> = {};
-  readonly dropped: Record<string, number> = {};
+  private readonly drops = new Map<string, number>();
   readonly examples: Record<string, string[]> = {};
 
   constructor(private readonly onError: OnError = 'skip') {}
@@ -26,7 +26,7 @@ export class SkipCounter {
   }
 
   drop(reason: string, n = 1): void {
-    this.dropped[reason] = (this.dropped[reason] ?? 0) + n;
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + n);
   }
 
   get totalMalformed(): number {
@@ -36,7 +36,7 @@ export class SkipCounter {
   report(): SkipReport {
     return {
       malformed: sortKeys(this.malformed),
-      dropped: sortKeys(this.dropped),
+      dropped: sortKeys(Object.fromEntries(this.drops)),
       examples: sortKeys(this.examples),
     };
   }
