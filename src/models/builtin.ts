@@ -1,10 +1,12 @@
 import { allIpsModel } from './all-ips.js';
 import { alphaModel } from './alpha.js';
 import { alpha7Model } from './alpha7.js';
+import { cartModel } from './cart.js';
 import { paretoModel } from './pareto.js';
 import { prioritizeConsistentModel } from './prioritize-consistent.js';
 import { prioritizeNewModel } from './prioritize-new.js';
 import { randomModel } from './random.js';
+import { randomForestModel } from './random-forest.js';
 import { registerModel } from './registry.js';
 import { topVolumeModel } from './top-volume.js';
 
@@ -17,3 +19,5 @@ registerModel(prioritizeConsistentModel);
 registerModel(prioritizeNewModel);
 registerModel(topVolumeModel);
 registerModel(randomModel);
+registerModel(randomForestModel);
+registerModel(cartModel);

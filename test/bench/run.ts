@@ -2,10 +2,12 @@
 // here, never in timed unit tests.
 import { mkdirSync } from 'node:fs';
 import { BENCH_DIR, type BenchLine } from './common.js';
+import { benchForest } from './forest.js';
 import { benchIngest } from './ingest.js';
 
 const benches: Record<string, () => Promise<BenchLine[]>> = {
   ingest: benchIngest,
+  forest: benchForest,
 };
 
 const wanted = process.argv.slice(2);

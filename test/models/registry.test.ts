@@ -22,6 +22,8 @@ describe('model registry', () => {
       'Prioritize_New',
       'TopVolume',
       'Random',
+      'Random_Forest',
+      'CART',
     ]);
   });
 
