@@ -125,6 +125,7 @@ describe('public API', () => {
         "sortByScoreDesc",
         "sortDayTable",
         "sortIpIndex",
+        "spanDays",
         "stepDecay",
         "streamFile",
         "synthesize",

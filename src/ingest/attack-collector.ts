@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { type DayTable, dayTableFileName, emptyDayTable, totalFlows } from '../days/day-table.js';
 import { dayTableToGzip, parseDayTableCsv, sortDayTable } from '../days/day-table-csv.js';
 import type { DayEntry } from '../days/manifest.js';
-import { dayOfEpochSeconds, formatDay } from '../util/dates.js';
+import { dayOfEpochSeconds, formatDay, parseDay } from '../util/dates.js';
 import { canonicalIp } from '../util/ip.js';
 import { sha256 } from '../util/sha256.js';
 import { DayAggregator } from './day-aggregator.js';
@@ -310,20 +310,45 @@ export class AttackCollector {
    * covered days that saw no attack written as header-only tables, and the days nobody covered listed as missing.
    */
   finish(): { days: DayEntry[]; missingDays: string[] } {
+    const { entries } = this.finishPart();
+    const byDay = new Map(entries.map((e) => [parseDay(e.date)!, e]));
+    const coveredDays = [...this.covered].sort((a, b) => a - b);
+    return spanDays(
+      byDay,
+      this.options.from ?? coveredDays[0],
+      this.options.to ?? coveredDays[coveredDays.length - 1],
+    );
+  }
+
+  /**
+   * Flushes every day this collector holds (covered days without an attack as header-only tables) and returns their
+   * entries and the covered days, for a caller that merges several collectors' work.
+   */
+  finishPart(): { entries: DayEntry[]; covered: number[] } {
     for (const d of [...this.open.keys()]) this.flushDay(d);
     for (const d of this.covered) if (!this.flushed.has(d)) this.flushDay(d);
-    const coveredDays = [...this.covered].sort((a, b) => a - b);
-    const first = this.options.from ?? coveredDays[0];
-    const last = this.options.to ?? coveredDays[coveredDays.length - 1];
-    const days: DayEntry[] = [];
-    const missingDays: string[] = [];
-    if (first !== undefined && last !== undefined) {
-      for (let d = first; d <= last; d++) {
-        const entry = this.flushed.get(d);
-        if (entry) days.push(entry);
-        else missingDays.push(formatDay(d));
-      }
-    }
-    return { days, missingDays };
+    const days = [...this.flushed.keys()].sort((a, b) => a - b);
+    return {
+      entries: days.map((d) => this.flushed.get(d)!),
+      covered: [...this.covered].sort((a, b) => a - b),
+    };
   }
+}
+
+/** The entries of [first, last] in order, and the days of that span without one (missing: no input covered them). */
+export function spanDays(
+  byDay: Map<number, DayEntry>,
+  first: number | undefined,
+  last: number | undefined,
+): { days: DayEntry[]; missingDays: string[] } {
+  const days: DayEntry[] = [];
+  const missingDays: string[] = [];
+  if (first !== undefined && last !== undefined) {
+    for (let d = first; d <= last; d++) {
+      const entry = byDay.get(d);
+      if (entry) days.push(entry);
+      else missingDays.push(formatDay(d));
+    }
+  }
+  return { days, missingDays };
 }

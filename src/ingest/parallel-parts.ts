@@ -1,0 +1,176 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+import { type DayTable, dayTableFileName, totalFlows } from '../days/day-table.js';
+import { dayTableToGzip, parseDayTableCsv, sortDayTable } from '../days/day-table-csv.js';
+import type { DayEntry, SkipReport } from '../days/manifest.js';
+import { formatDay, parseDay } from '../util/dates.js';
+import { AiplabError, DataError, UsageError } from '../util/errors.js';
+import { sha256 } from '../util/sha256.js';
+import { spanDays } from './attack-collector.js';
+import type { InputFile } from './input-files.js';
+import type { PartOptions, PartResult } from './read-part.js';
+
+/** Below this much input a worker's start-up (~0.3 s) costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 64 << 20;
+const EXAMPLES_PER_REASON = 3;
+
+/**
+ * Splits the files into `n` contiguous runs of about equal size, cutting only between two Zeek day folders where
+ * possible, so that each UTC day is mostly read by one worker (a day read by two is merged afterwards).
+ */
+export function splitRuns(files: InputFile[], n: number): InputFile[][] {
+  if (n <= 1 || files.length <= 1) return [files];
+  const total = files.reduce((a, f) => a + f.bytes, 0);
+  const runs: InputFile[][] = [];
+  let start = 0;
+  let acc = 0;
+  for (let k = 0; k < files.length && runs.length < n - 1; k++) {
+    acc += files[k]!.bytes;
+    const boundary = k + 1 < files.length && files[k + 1]!.coversDay !== files[k]!.coversDay;
+    if (acc >= (total * (runs.length + 1)) / n && (boundary || files[k]!.coversDay === undefined)) {
+      runs.push(files.slice(start, k + 1));
+      start = k + 1;
+    }
+  }
+  runs.push(files.slice(start));
+  return runs.filter((r) => r.length > 0);
+}
+
+/** Runs readPart in a worker thread (src/ingest/ingest-worker.mjs), forwarding progress and rethrowing its error. */
+export function readPartInWorker(
+  options: PartOptions,
+  onRawBytes?: (n: number) => void,
+): Promise<PartResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./ingest-worker.mjs', import.meta.url), { workerData: options });
+    let settled = false;
+    worker.on('message', (m: { type: string; [k: string]: unknown }) => {
+      if (m.type === 'bytes') onRawBytes?.(m.n as number);
+      else if (m.type === 'done') {
+        settled = true;
+        resolve(m.result as PartResult);
+      } else if (m.type === 'error') {
+        settled = true;
+        reject(rebuildError(m));
+      }
+    });
+    worker.on('error', (e) => {
+      if (!settled) reject(e);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`ingest worker exited with code ${code}`));
+    });
+  });
+}
+
+function rebuildError(m: { [k: string]: unknown }): Error {
+  const message = m.message as string;
+  let error: Error;
+  if (m.kind === 'data') {
+    // The message already names file, line and field.
+    error = new DataError('', {
+      file: m.file as string | undefined,
+      line: m.line as number | undefined,
+      field: m.field as string | undefined,
+    });
+    error.message = message;
+  } else if (m.kind === 'usage') error = new UsageError(message);
+  else error = m.aiplab ? new AiplabError(message) : new Error(message);
+  if (typeof m.stack === 'string') error.stack = m.stack;
+  return error;
+}
+
+/**
+ * Joins the parts' day tables (in part order, so sums are always made in the same order): a day only one part wrote
+ * is taken as it is; a day two parts wrote (records spilling over a folder boundary) is summed and rewritten.
+ */
+export function mergeParts(
+  parts: PartResult[],
+  partDirs: string[],
+  tmpDir: string,
+  from: number | undefined,
+  to: number | undefined,
+): { days: DayEntry[]; missingDays: string[]; paths: Map<string, string> } {
+  const byDay = new Map<number, { entry: DayEntry; path: string }[]>();
+  parts.forEach((part, k) => {
+    for (const entry of part.entries) {
+      const day = parseDay(entry.date)!;
+      const list = byDay.get(day) ?? [];
+      list.push({ entry, path: join(partDirs[k]!, entry.file) });
+      byDay.set(day, list);
+    }
+  });
+  const entries = new Map<number, DayEntry>();
+  const paths = new Map<string, string>();
+  for (const [day, list] of byDay) {
+    if (list.length === 1) {
+      entries.set(day, list[0]!.entry);
+      paths.set(list[0]!.entry.date, list[0]!.path);
+      continue;
+    }
+    const date = formatDay(day);
+    const table = sumTables(
+      list.map(
+        (x) => parseDayTableCsv(gunzipSync(readFileSync(x.path)).toString('utf8'), date, x.path).table,
+      ),
+      date,
+    );
+    const gz = dayTableToGzip(table);
+    const file = dayTableFileName(date);
+    const path = join(tmpDir, file);
+    writeFileSync(path, gz);
+    entries.set(day, { date, file, rows: table.ip.length, flows: totalFlows(table), sha256: sha256(gz) });
+    paths.set(date, path);
+  }
+  const covered = [...new Set(parts.flatMap((p) => p.covered))].sort((a, b) => a - b);
+  const { days, missingDays } = spanDays(entries, from ?? covered[0], to ?? covered[covered.length - 1]);
+  return { days, missingDays, paths };
+}
+
+function sumTables(tables: DayTable[], date: string): DayTable {
+  const index = new Map<string, number>();
+  const ip: string[] = [];
+  const cols: number[][] = [[], [], [], []];
+  for (const t of tables) {
+    for (let i = 0; i < t.ip.length; i++) {
+      let k = index.get(t.ip[i]!);
+      if (k === undefined) {
+        k = ip.length;
+        index.set(t.ip[i]!, k);
+        ip.push(t.ip[i]!);
+        for (const c of cols) c.push(0);
+      }
+      cols[0]![k]! += t.flows[i]!;
+      cols[1]![k]! += t.duration[i]!;
+      cols[2]![k]! += t.packets[i]!;
+      cols[3]![k]! += t.bytes[i]!;
+    }
+  }
+  return sortDayTable({
+    date,
+    ip,
+    flows: Float64Array.from(cols[0]!),
+    duration: Float64Array.from(cols[1]!),
+    packets: Float64Array.from(cols[2]!),
+    bytes: Float64Array.from(cols[3]!),
+  });
+}
+
+/** Sums the parts' skip counts; examples keep part order, a few per reason. */
+export function mergeSkips(parts: PartResult[]): SkipReport {
+  const malformed: Record<string, number> = {};
+  const dropped: Record<string, number> = {};
+  const examples: Record<string, string[]> = {};
+  for (const p of parts) {
+    for (const [k, v] of Object.entries(p.malformed)) malformed[k] = (malformed[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(p.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(p.examples))
+      examples[k] = [...(examples[k] ?? []), ...v].slice(0, EXAMPLES_PER_REASON);
+  }
+  const sorted = <T>(o: Record<string, T>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { malformed: sorted(malformed), dropped: sorted(dropped), examples: sorted(examples) };
+}

@@ -1,0 +1,86 @@
+import type { DayEntry, InputFileEntry } from '../days/manifest.js';
+import { parseDay } from '../util/dates.js';
+import { AttackCollector } from './attack-collector.js';
+import { getInputFormat } from './formats/registry.js';
+import type { HoneypotList } from './honeypots.js';
+import { cancelPrefetch, type InputFile, prefetchFile } from './input-files.js';
+import { type OnError, SkipCounter } from './skips.js';
+
+export interface PartOptions {
+  format: string;
+  /** Files to read, in order. */
+  files: InputFile[];
+  honeypots: HoneypotList | null;
+  from: number | undefined;
+  to: number | undefined;
+  onError: OnError;
+  /** Where this part writes its day tables. */
+  tmpDir: string;
+}
+
+/** What reading a run of input files gave: day tables written to `tmpDir`, and the books. */
+export interface PartResult {
+  entries: DayEntry[];
+  covered: number[];
+  malformed: Record<string, number>;
+  dropped: Record<string, number>;
+  examples: Record<string, string[]>;
+  inputs: InputFileEntry[];
+  records: number;
+  reopened: number;
+  warnings: string[];
+}
+
+/**
+ * Reads files in order into one AttackCollector: the next file is read ahead while one is parsed, and days are
+ * flushed to disk as soon as the Zeek day folders still to come can no longer touch them.
+ */
+export async function readPart(options: PartOptions, onRawBytes?: (n: number) => void): Promise<PartResult> {
+  const { files } = options;
+  const format = getInputFormat(options.format);
+  const skips = new SkipCounter(options.onError);
+  const collector = new AttackCollector({
+    honeypots: options.honeypots,
+    from: options.from,
+    to: options.to,
+    skips,
+    tmpDir: options.tmpDir,
+  });
+  const warnings: string[] = [];
+  const inputs: InputFileEntry[] = [];
+  // earliestLater[k]: the first day any file from k on belongs to (NaN if one of them belongs to no day folder).
+  const earliestLater = new Float64Array(files.length + 1).fill(Number.POSITIVE_INFINITY);
+  for (let k = files.length - 1; k >= 0; k--) {
+    const d = files[k]!.coversDay !== undefined ? parseDay(files[k]!.coversDay!) : undefined;
+    earliestLater[k] = d === undefined ? Number.NaN : Math.min(d, earliestLater[k + 1]!);
+  }
+  try {
+    for (let k = 0; k < files.length; k++) {
+      const file = files[k]!;
+      if (k + 1 < files.length) prefetchFile(files[k + 1]!.path, onRawBytes);
+      const stats = await format.read(file.path, file.display, { collector, skips, onRawBytes, warnings });
+      const covers = file.coversDay !== undefined ? parseDay(file.coversDay) : undefined;
+      if (covers !== undefined) collector.cover(covers);
+      inputs.push({ path: file.display, bytes: stats.bytes, sha256: stats.sha256, lines: stats.lines });
+      // Day folders arrive in order: once every remaining file belongs to a later folder, days before the
+      // previous one can take no more records (a file can spill a little into the next or previous UTC day).
+      const next = earliestLater[k + 1]!;
+      if (k + 1 < files.length && Number.isFinite(next)) collector.flushBefore(next - 1);
+    }
+  } finally {
+    cancelPrefetch();
+  }
+  const { entries, covered } = collector.finishPart();
+  const report = skips.report();
+  return {
+    entries,
+    covered,
+    malformed: report.malformed,
+    dropped: report.dropped,
+    examples: report.examples,
+    inputs,
+    records: collector.records,
+    reopened: collector.reopened,
+    warnings,
+  };
+}
