@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DataError } from '../util/errors.js';
 
@@ -145,10 +146,14 @@ async function openSource(path: string, onRawBytes?: (n: number) => void): Promi
   raw.on('end', () => {
     stats.sha256 = hash.digest('hex');
   });
-  const source = gzip
-    ? raw.pipe(createGunzip({ chunkSize: 1 << 18, readableHighWaterMark: READ_AHEAD } as object))
-    : raw;
-  if (gzip) raw.on('error', (e) => source.destroy(e));
+  // The hash listener above sets `raw` flowing, so it is always piped into a buffering stream: data that arrives
+  // before the iteration below starts (a prefetched file) waits there instead of being lost.
+  const source = raw.pipe(
+    gzip
+      ? createGunzip({ chunkSize: 1 << 18, readableHighWaterMark: READ_AHEAD } as object)
+      : new PassThrough({ readableHighWaterMark: READ_AHEAD }),
+  );
+  raw.on('error', (e) => source.destroy(e));
   // Errors surface through the iteration below; this keeps an error of a prefetched file from going unhandled.
   source.on('error', () => {});
   return { source, gzip, stats };

@@ -79,6 +79,18 @@ describe('real Cowrie data (../shared/data/cowrie-kareiva-2018)', () => {
     }
   });
 
+  it('ingest aip of the plain-CSV reference folder gives it back value for value', async () => {
+    const tmp = await tempDir();
+    try {
+      const { manifest } = await ingest({ format: 'aip', inputs: [reference], out: tmp.dir });
+      expect(manifest.inputs).toHaveLength(56);
+      expect(manifest.missingDays).toEqual(['2018-06-17', '2018-06-29']);
+      expect(await expectDatasetEquals(tmp.dir, reference)).toBe(56);
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
   it('the committed datasets/cowrie-2018 equals the reference value for value', async () => {
     const dir = join(ROOT, 'datasets', 'cowrie-2018');
     expect(await expectDatasetEquals(dir, reference)).toBe(56);
