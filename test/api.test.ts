@@ -113,6 +113,7 @@ describe('public API', () => {
         "randomModel",
         "rankByScore",
         "readAllowlist",
+        "readDayTable",
         "readDayTableFile",
         "readDayTableFileDetailed",
         "readHoneypots",

@@ -90,3 +90,8 @@ export async function openDataset(dir: string): Promise<Dataset> {
 export function dayTablePath(dir: string, date: string): string {
   return join(dir, dayTableFileName(date));
 }
+
+/** One day table of a dataset folder (a shortcut for `(await openDataset(dir)).readDayTable(date)`). */
+export async function readDayTable(dir: string, date: string): Promise<DayTable> {
+  return (await openDataset(dir)).readDayTable(date);
+}
