@@ -57,8 +57,45 @@ export class AttackCollector {
   private cur: DayAggregator | null = null;
   private lastCovered = Number.NaN;
 
+  /** Responder lookup from bytes: open addressing over (length, last four bytes); slot = honeypot index + 1. */
+  private readonly hpSlots = new Int32Array(HP_SLOTS);
+  private readonly hpBytes: Buffer[] = [];
+
   constructor(private readonly options: CollectorOptions) {
     this.honeypotByIp = options.honeypots?.byIp ?? new Map();
+    for (const [ip, periods] of this.honeypotByIp) {
+      const bytes = Buffer.from(ip, 'latin1');
+      let slot = tailHash(bytes, 0, bytes.length);
+      while (this.hpSlots[slot] !== 0) slot = (slot + 1) & (HP_SLOTS - 1);
+      this.hpSlots[slot] = this.periods.length + 1;
+      this.hpBytes.push(bytes);
+      this.periods.push(periods);
+    }
+  }
+
+  /**
+   * The honeypot index of a responder address given as bytes (the Zeek TSV hot path), or -1 when it is no listed
+   * honeypot. A miss on IPv6 text falls back to the interner, which also knows non-canonical spellings.
+   */
+  responderHoneypot(buf: Buffer, start: number, end: number): number {
+    let slot = tailHash(buf, start, end);
+    const len = end - start;
+    for (;;) {
+      const k = this.hpSlots[slot]! - 1;
+      if (k < 0) break;
+      const bytes = this.hpBytes[k]!;
+      if (bytes.length === len) {
+        let i = 0;
+        while (i < len && bytes[i] === buf[start + i]) i++;
+        if (i === len) return k;
+      }
+      slot = (slot + 1) & (HP_SLOTS - 1);
+    }
+    let colon = start;
+    while (colon < end && buf[colon] !== 58) colon++;
+    if (colon === end) return -1;
+    const id = this.interner.intern(buf, start, end);
+    return id < 0 ? -1 : this.honeypotIndex(id);
   }
 
   /** Marks a day as covered by the input (e.g. a Zeek day folder), even if it brings no attack. */
@@ -111,6 +148,19 @@ export class AttackCollector {
     bytes: number,
     line: number,
   ): void {
+    this.flowToHoneypot(ts, orig, this.honeypotIndex(resp), duration, packets, bytes, line);
+  }
+
+  /** The attack rule and the sum, for a flow whose responder is already resolved to a honeypot index (or -1). */
+  flowToHoneypot(
+    ts: number,
+    orig: number,
+    hp: number,
+    duration: number,
+    packets: number,
+    bytes: number,
+    line: number,
+  ): void {
     this.records++;
     const day = dayOfEpochSeconds(ts);
     if (day !== this.lastCovered) {
@@ -125,7 +175,6 @@ export class AttackCollector {
       this.options.skips.drop(DROP.fromHoneypot);
       return;
     }
-    const hp = this.honeypotIndex(resp);
     if (hp < 0) {
       this.options.skips.drop(DROP.notToHoneypot);
       return;
@@ -351,4 +400,13 @@ export function spanDays(
     }
   }
   return { days, missingDays };
+}
+
+const HP_SLOTS = 4096;
+
+/** A 12-bit hash of a text's length and last four bytes (IP texts differ most at the end). */
+function tailHash(buf: Uint8Array, start: number, end: number): number {
+  let w = end - start;
+  for (let i = Math.max(start, end - 4); i < end; i++) w = (w << 8) | buf[i]!;
+  return Math.imul(w ^ (end - start), 0x9e3779b1) >>> 20;
 }

@@ -132,18 +132,18 @@ export class ZeekTsvReader {
     const cResp = col[2]!;
     s = bounds[cResp]!;
     e = bounds[cResp + 1]! - 1;
-    const resp = e - s < 2 || e - s > 64 ? -1 : interner.intern(buf, s, e);
-    if (resp < 0) {
+    if (e - s < 2 || e - s > 64) {
       this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
       return;
     }
+    const hp = this.collector.responderHoneypot(buf, s, e);
     const duration = this.optional(buf, bounds, col[3]!, lineNo, 'duration');
     if (duration < 0) return;
     const packets = this.optional(buf, bounds, col[4]!, lineNo, 'orig_pkts');
     if (packets < 0) return;
     const bytes = this.optional(buf, bounds, col[5]!, lineNo, 'orig_ip_bytes');
     if (bytes < 0) return;
-    this.collector.flowIds(ts, orig, resp, duration, packets, bytes, lineNo);
+    this.collector.flowToHoneypot(ts, orig, hp, duration, packets, bytes, lineNo);
   }
 
   /** A non-negative number field where `-` (unset) or an absent column means 0; -1 after reporting a bad value. */
