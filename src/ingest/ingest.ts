@@ -182,6 +182,13 @@ async function prepareOut(out: string): Promise<void> {
       },
     );
   }
+  // A run that was killed (no finally ran) leaves its temp folder behind: remove those of processes gone.
+  for (const name of names) {
+    const m = /^\.aiplab-tmp-(\d+)$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
+      await rm(join(out, name), { recursive: true, force: true });
+    }
+  }
   const visible = names.filter((n) => !n.startsWith('.'));
   if (visible.length > 0 && !names.includes(MANIFEST_FILE)) {
     throw new UsageError(
@@ -205,4 +212,13 @@ async function settleInOrder<T>(promises: Promise<T>[]): Promise<T[]> {
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

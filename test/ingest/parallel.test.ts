@@ -92,3 +92,32 @@ describe('parallel ingest (worker threads)', () => {
     );
   });
 });
+
+describe('an interrupted ingest', () => {
+  it('leaves no partial file, and its temp folder is removed by the next run', async () => {
+    const tmp = await tempDir();
+    try {
+      const logs = join(tmp.dir, 'logs');
+      await writeZeekDays(logs);
+      const out = join(tmp.dir, 'out');
+      const args = [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./src/index.js').then((m) => m.ingest({ format: 'zeek', inputs: [${JSON.stringify(logs)}], honeypots: ${JSON.stringify(join(logs, 'honeypots.csv'))}, out: ${JSON.stringify(out)}, onProgress: () => process.kill(process.pid, 'SIGKILL') }))`,
+      ];
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync(process.execPath, args, { cwd: join(import.meta.dirname, '..', '..') });
+      expect(r.signal).toBe('SIGKILL');
+      const left = await readdir(out);
+      expect(left.filter((n) => !n.startsWith('.'))).toEqual([]); // no day table, no manifest
+      expect(left.some((n) => n.startsWith('.aiplab-tmp-'))).toBe(true);
+      await ingest({ format: 'zeek', inputs: [logs], honeypots: join(logs, 'honeypots.csv'), out });
+      const after = await readdir(out);
+      expect(after.some((n) => n.startsWith('.aiplab-tmp-'))).toBe(false);
+      expect(after).toContain('manifest.json');
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});
