@@ -46,6 +46,8 @@ export class AttackCollector {
   /** The format's names of the originator and responder columns, for located messages (Argus: SrcAddr, DstAddr). */
   addressFields: readonly [string, string] = ['id.orig_h', 'id.resp_h'];
   private readonly open = new Map<number, DayAggregator>();
+  /** Aggregators of flushed days, reused for the next days. */
+  private readonly spare: DayAggregator[] = [];
   private readonly flushed = new Map<number, DayEntry>();
   private readonly honeypotByIp: Map<string, Honeypot[]>;
   /** Per IP id: index into `periods` if it is a honeypot, -1 if not, -2 not looked up yet. */
@@ -308,7 +310,8 @@ export class AttackCollector {
   private aggregator(day: number): DayAggregator {
     let agg = this.open.get(day);
     if (agg === undefined) {
-      agg = new DayAggregator(day);
+      agg = this.spare.pop() ?? new DayAggregator(day);
+      agg.reset(day);
       const done = this.flushed.get(day);
       if (done !== undefined) {
         // Out-of-order input reached a day already written: merge it back in.
@@ -348,6 +351,7 @@ export class AttackCollector {
       sha256: sha256(gz),
     });
     this.open.delete(day);
+    if (agg !== undefined) this.spare.push(agg);
     if (this.curDay === day) {
       this.cur = null;
       this.curDay = Number.NaN;

@@ -1,16 +1,16 @@
 /**
- * Interns IP address texts straight from bytes: a dense id per distinct text, found by an open-addressing hash table
- * over a byte pool, so the Zeek hot path creates no string per flow (a JS string per field cost more than the whole
- * scan). The text of an id is made once, when the id is new.
+ * Interns IP address texts straight from bytes: a dense id per distinct text, found by an open-addressing hash table,
+ * so the Zeek hot path creates no string per flow (a JS string per field cost more than the whole scan). A slot holds
+ * the hash, the id and the text's first 16 bytes (every IPv4 text and short IPv6 ones whole), so a lookup usually
+ * touches one cache line: with 10⁵–10⁶ distinct attackers a day the table outgrows the caches, and separate arrays
+ * for hash, length and offset cost a cache miss each. The text of an id is made once, when the id is new.
  */
 export class IpInterner {
-  private table = new Int32Array(1 << 16).fill(-1);
+  /** SLOT ints per slot: hash, id + 1 (0 = empty), length, then 4 words of the text's first 16 bytes. */
+  private table = new Int32Array(SLOT << 16);
   private mask = (1 << 16) - 1;
-  private pool = new Uint8Array(1 << 20);
-  private poolUsed = 0;
-  private offset = new Int32Array(1 << 12);
-  private length = new Uint8Array(1 << 12);
-  private hashes = new Int32Array(1 << 12);
+  /** Texts longer than 16 bytes, by id (compared only on a full hash match). */
+  private readonly long = new Map<number, Uint8Array>();
   private readonly texts: string[] = [];
   private readonly byText = new Map<string, number>();
 
@@ -26,36 +26,60 @@ export class IpInterner {
   intern(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     if (len > 255) return -1;
-    // Hash four bytes at a time: a byte-serial multiply chain costs more than the rest of the lookup.
+    // Four bytes at a time: the words are both the hash input and the inline copy compared below.
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
     let h = len;
     let i = start;
-    for (; i + 4 <= end; i += 4) {
-      h = Math.imul(
-        h ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)),
-        0x9e3779b1,
-      );
+    for (let k = 0; i < end; k++) {
+      let w = buf[i]!;
+      if (i + 1 < end) w |= buf[i + 1]! << 8;
+      if (i + 2 < end) w |= buf[i + 2]! << 16;
+      if (i + 3 < end) w |= buf[i + 3]! << 24;
+      i += 4;
+      if (k === 0) w0 = w;
+      else if (k === 1) w1 = w;
+      else if (k === 2) w2 = w;
+      else if (k === 3) w3 = w;
+      h = Math.imul(h ^ w, 0x9e3779b1);
       h ^= h >>> 15;
     }
-    for (; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     h ^= h >>> 13;
     const table = this.table;
     const mask = this.mask;
-    const hashes = this.hashes;
-    const lengths = this.length;
     let slot = h & mask;
     for (;;) {
-      const id = table[slot]!;
-      if (id < 0) break;
-      if (hashes[id] === h && lengths[id] === len) {
-        const off = this.offset[id]! - start;
-        const pool = this.pool;
-        let k = start;
-        while (k < end && pool[off + k] === buf[k]) k++;
-        if (k === end) return id;
+      const at = slot * SLOT;
+      const idPlus1 = table[at + 1]!;
+      if (idPlus1 === 0) break;
+      if (
+        table[at] === h &&
+        table[at + 2] === len &&
+        table[at + 3] === w0 &&
+        table[at + 4] === w1 &&
+        table[at + 5] === w2 &&
+        table[at + 6] === w3 &&
+        (len <= 16 || this.sameLong(idPlus1 - 1, buf, start, end))
+      ) {
+        return idPlus1 - 1;
       }
       slot = (slot + 1) & mask;
     }
-    return this.add(buf, start, end, h, slot);
+    const id = this.texts.length;
+    const at = slot * SLOT;
+    table[at] = h;
+    table[at + 1] = id + 1;
+    table[at + 2] = len;
+    table[at + 3] = w0;
+    table[at + 4] = w1;
+    table[at + 5] = w2;
+    table[at + 6] = w3;
+    if (len > 16) this.long.set(id, Uint8Array.prototype.slice.call(buf, start, end));
+    this.texts.push(Buffer.from(buf.buffer, buf.byteOffset + start, len).toString('latin1'));
+    if (this.texts.length * 2 > mask + 1) this.rehash();
+    return id;
   }
 
   /** Id of a text (for formats parsed into strings: JSON, CSV). */
@@ -68,42 +92,26 @@ export class IpInterner {
     return id;
   }
 
-  private add(buf: Uint8Array, start: number, end: number, h: number, slot: number): number {
-    const id = this.texts.length;
-    const len = end - start;
-    const text = Buffer.from(buf.buffer, buf.byteOffset + start, len).toString('latin1');
-    if (id === this.offset.length) {
-      const n = id * 2;
-      this.offset = grow(this.offset, new Int32Array(n));
-      this.length = grow(this.length, new Uint8Array(n));
-      this.hashes = grow(this.hashes, new Int32Array(n));
-    }
-    if (this.poolUsed + len > this.pool.length)
-      this.pool = grow(this.pool, new Uint8Array(this.pool.length * 2));
-    this.pool.set(buf.subarray(start, end), this.poolUsed);
-    this.offset[id] = this.poolUsed;
-    this.length[id] = len;
-    this.hashes[id] = h;
-    this.poolUsed += len;
-    this.texts.push(text);
-    this.table[slot] = id;
-    if (this.texts.length * 2 > this.table.length) this.rehash();
-    return id;
+  private sameLong(id: number, buf: Uint8Array, start: number, end: number): boolean {
+    const text = this.long.get(id)!;
+    for (let k = 0; k < text.length; k++) if (text[k] !== buf[start + k]) return false;
+    return true;
   }
 
   private rehash(): void {
-    const size = this.table.length * 2;
-    this.table = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-    for (let id = 0; id < this.texts.length; id++) {
-      let slot = this.hashes[id]! & this.mask;
-      while (this.table[slot]! >= 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = id;
+    const old = this.table;
+    const size = (this.mask + 1) * 2;
+    const table = new Int32Array(SLOT * size);
+    const mask = size - 1;
+    for (let at = 0; at < old.length; at += SLOT) {
+      if (old[at + 1] === 0) continue;
+      let slot = old[at]! & mask;
+      while (table[slot * SLOT + 1] !== 0) slot = (slot + 1) & mask;
+      table.set(old.subarray(at, at + SLOT), slot * SLOT);
     }
+    this.table = table;
+    this.mask = mask;
   }
 }
 
-function grow<T extends Int32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
+const SLOT = 8;

@@ -4,6 +4,8 @@ import { epochSecondsBytes, parseDecimalBytes } from '../parse-number.js';
 import type { SkipCounter } from '../skips.js';
 
 const HASH = 35; // '#'
+const NOT_PLAIN = -1;
+const INCOMPLETE = -2;
 const DASH = 45; // '-'
 const NEEDED = ['ts', 'id.orig_h', 'id.resp_h', 'duration', 'orig_pkts', 'orig_ip_bytes'] as const;
 const REQUIRED = new Set(['ts', 'id.orig_h', 'id.resp_h']);
@@ -26,6 +28,84 @@ export class ZeekTsvReader {
     private readonly collector: AttackCollector,
     private readonly skips: SkipCounter,
   ) {}
+
+  private carry: Buffer | null = null;
+  /** Lines seen by push(). */
+  lines = 0;
+
+  /**
+   * Reads a chunk of the file: splits lines and finds fields in one pass over the bytes (a plain data line's bytes
+   * are scanned once, up to its last needed field; its end is found by the native indexOf). Header lines, blank or
+   * odd lines and lines cut by the chunk's end take the general path through `line`.
+   */
+  push(chunk: Buffer): void {
+    let pos = 0;
+    const n = chunk.length;
+    if (this.carry !== null) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
+      this.carry = null;
+      this.line(line, 0, withoutCr(line, 0, line.length), ++this.lines);
+      pos = nl + 1;
+    }
+    while (pos < n) {
+      if (this.hasFields) {
+        const next = this.fastRecord(chunk, pos, n);
+        if (next >= 0) {
+          pos = next;
+          continue;
+        }
+        if (next === INCOMPLETE) break;
+      }
+      const nl = chunk.indexOf(10, pos);
+      if (nl < 0) break;
+      this.line(chunk, pos, withoutCr(chunk, pos, nl), ++this.lines);
+      pos = nl + 1;
+    }
+    if (pos < n) this.carry = Buffer.from(chunk.subarray(pos));
+  }
+
+  /** The last line, if the file does not end with a newline. */
+  end(): void {
+    if (this.carry !== null && this.carry.length > 0) {
+      const line = this.carry;
+      this.carry = null;
+      this.line(line, 0, withoutCr(line, 0, line.length), ++this.lines);
+    }
+  }
+
+  /**
+   * A plain data line starting at `pos`: returns the position after its newline once handled, NOT_PLAIN when the
+   * general path must take it (header, blank or leading-blank line, a line with fewer fields than needed), or
+   * INCOMPLETE when the chunk ends inside it.
+   */
+  private fastRecord(buf: Buffer, pos: number, n: number): number {
+    const c0 = buf[pos]!;
+    if (c0 === HASH || c0 === 9 || c0 === 32 || c0 === 10 || c0 === 13) return NOT_PLAIN;
+    const sep = this.sep;
+    const maxCol = this.maxCol;
+    const bounds =
+      this.bounds.length >= maxCol + 2 ? this.bounds : (this.bounds = new Int32Array(maxCol + 2));
+    bounds[0] = pos;
+    let f = 0;
+    let i = pos;
+    for (; i < n; i++) {
+      const c = buf[i];
+      if (c === sep) {
+        bounds[++f] = i + 1;
+        if (f > maxCol) break;
+      } else if (c === 10) return NOT_PLAIN;
+    }
+    if (f <= maxCol) return INCOMPLETE;
+    const nl = buf.indexOf(10, i);
+    if (nl < 0) return INCOMPLETE;
+    this.decode(buf, bounds, ++this.lines);
+    return nl + 1;
+  }
 
   line(buf: Buffer, start: number, end: number, lineNo: number): void {
     // Header lines start with '#', possibly after stray whitespace (a real sample starts with "\t#separator").
@@ -111,6 +191,11 @@ export class ZeekTsvReader {
       );
       return;
     }
+    this.decode(buf, bounds, lineNo);
+  }
+
+  /** Decodes the needed fields of a line whose separators are in `bounds`, and hands the flow on. */
+  private decode(buf: Buffer, bounds: Int32Array, lineNo: number): void {
     const col = this.col;
     const cTs = col[0]!;
     let s = bounds[cTs]!;
@@ -164,4 +249,9 @@ export class ZeekTsvReader {
     const text = buf.toString('utf8', s, Math.min(e, s + 60));
     this.skips.malformedRecord(reason, `unreadable value '${text}'`, this.file, lineNo, field);
   }
+}
+
+/** End of a line's content: `end` less a trailing carriage return. */
+function withoutCr(buf: Buffer, start: number, end: number): number {
+  return end > start && buf[end - 1] === 13 ? end - 1 : end;
 }
