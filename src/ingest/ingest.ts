@@ -1,12 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import {
-  type DatasetManifest,
-  type InputFileEntry,
-  MANIFEST_FILE,
-  MANIFEST_VERSION,
-} from '../days/manifest.js';
+import { type DatasetManifest, MANIFEST_FILE, MANIFEST_VERSION } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';

@@ -61,7 +61,7 @@ export class IpInterner {
         table[at + 4] === w1 &&
         table[at + 5] === w2 &&
         table[at + 6] === w3 &&
-        (len <= 16 || this.sameLong(idPlus1 - 1, buf, start, end))
+        (len <= 16 || this.sameLong(idPlus1 - 1, buf, start))
       ) {
         return idPlus1 - 1;
       }
@@ -92,7 +92,7 @@ export class IpInterner {
     return id;
   }
 
-  private sameLong(id: number, buf: Uint8Array, start: number, end: number): boolean {
+  private sameLong(id: number, buf: Uint8Array, start: number): boolean {
     const text = this.long.get(id)!;
     for (let k = 0; k < text.length; k++) if (text[k] !== buf[start + k]) return false;
     return true;

@@ -88,8 +88,7 @@ export class ZeekTsvReader {
     if (c0 === HASH || c0 === 9 || c0 === 32 || c0 === 10 || c0 === 13) return NOT_PLAIN;
     const sep = this.sep;
     const maxCol = this.maxCol;
-    const bounds =
-      this.bounds.length >= maxCol + 2 ? this.bounds : (this.bounds = new Int32Array(maxCol + 2));
+    const bounds = this.bounds;
     bounds[0] = pos;
     let f = 0;
     let i = pos;
@@ -158,6 +157,7 @@ export class ZeekTsvReader {
       if (missing.length > 0)
         this.warnings.push(`${this.file}: no ${missing.join(', ')} column; counted as 0`);
       this.maxCol = Math.max(...this.col);
+      if (this.bounds.length < this.maxCol + 2) this.bounds = new Int32Array(this.maxCol + 2);
       this.hasFields = true;
     }
     // #set_separator, #empty_field, #unset_field (always '-' in practice; '-' is what we test), #path, #open,
@@ -170,8 +170,7 @@ export class ZeekTsvReader {
   private record(buf: Buffer, start: number, end: number, lineNo: number): void {
     const maxCol = this.maxCol;
     const sep = this.sep;
-    let bounds = this.bounds;
-    if (bounds.length < maxCol + 2) bounds = this.bounds = new Int32Array(maxCol + 2);
+    const bounds = this.bounds;
     // One tight pass finds the separators up to the last needed column; fields are decoded afterwards.
     bounds[0] = start;
     let f = 0;
