@@ -9,7 +9,9 @@ import { formatDay, parseDay } from '../util/dates.js';
 import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { sha256 } from '../util/sha256.js';
 import { spanDays } from './attack-collector.js';
+import { DayAggregator } from './day-aggregator.js';
 import type { InputFile } from './input-files.js';
+import { IpInterner } from './ip-interner.js';
 import type { PartOptions, PartResult } from './read-part.js';
 
 /** Below this much input a worker's start-up (~0.3 s) costs more than it saves. */
@@ -131,32 +133,14 @@ export function mergeParts(
 }
 
 function sumTables(tables: DayTable[], date: string): DayTable {
-  const index = new Map<string, number>();
-  const ip: string[] = [];
-  const cols: number[][] = [[], [], [], []];
+  const interner = new IpInterner();
+  const sum = new DayAggregator(parseDay(date)!);
   for (const t of tables) {
     for (let i = 0; i < t.ip.length; i++) {
-      let k = index.get(t.ip[i]!);
-      if (k === undefined) {
-        k = ip.length;
-        index.set(t.ip[i]!, k);
-        ip.push(t.ip[i]!);
-        for (const c of cols) c.push(0);
-      }
-      cols[0]![k]! += t.flows[i]!;
-      cols[1]![k]! += t.duration[i]!;
-      cols[2]![k]! += t.packets[i]!;
-      cols[3]![k]! += t.bytes[i]!;
+      sum.add(interner.internString(t.ip[i]!), t.flows[i]!, t.duration[i]!, t.packets[i]!, t.bytes[i]!);
     }
   }
-  return sortDayTable({
-    date,
-    ip,
-    flows: Float64Array.from(cols[0]!),
-    duration: Float64Array.from(cols[1]!),
-    packets: Float64Array.from(cols[2]!),
-    bytes: Float64Array.from(cols[3]!),
-  });
+  return sortDayTable(sum.toTable(date, (id) => interner.text(id)));
 }
 
 /** Sums the parts' skip counts; examples keep part order, a few per reason. */

@@ -1,4 +1,4 @@
-import { aipFeatures } from '../../knowledge/aip-features.js';
+import { AIP_FEATURES, aipFeatures } from '../../knowledge/aip-features.js';
 import type { KnowledgeView } from '../../knowledge/knowledge-view.js';
 
 /**
@@ -6,14 +6,7 @@ import type { KnowledgeView } from '../../knowledge/knowledge-view.js';
  * knowledge-base snapshot columns without orig/first_seen/last_seen, then the two day counts it adds).
  */
 export const ATTACKER_FEATURES = [
-  'flows',
-  'duration',
-  'bytes',
-  'packets',
-  'mean_flows',
-  'mean_duration',
-  'mean_bytes',
-  'mean_packets',
+  ...AIP_FEATURES,
   'days_active',
   'days_since_last_seen',
   'days_first_to_last_seen',

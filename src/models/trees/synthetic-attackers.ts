@@ -1,20 +1,8 @@
+import { ATTACKER_FEATURES } from './attacker-features.js';
 import { seededGenerator } from './mix-seed.js';
 
 /** Names of the columns syntheticAttackers makes, in order. */
-export const SYNTHETIC_FEATURES = [
-  'flows',
-  'duration',
-  'bytes',
-  'packets',
-  'mean_flows',
-  'mean_duration',
-  'mean_bytes',
-  'mean_packets',
-  'days_active',
-  'days_since_last_seen',
-  'days_first_to_last_seen',
-  'noise',
-] as const;
+export const SYNTHETIC_FEATURES = [...ATTACKER_FEATURES, 'noise'] as const;
 
 export interface SyntheticAttackersOptions {
   rows: number;
