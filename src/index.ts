@@ -1,4 +1,5 @@
 /** aiplab's public API: the CLI and the notebooks use exactly these functions. */
+export * from './backtest/index.js';
 export * from './blocklist/index.js';
 export * from './days/index.js';
 export * from './ingest/index.js';

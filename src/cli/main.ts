@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { VERSION } from '../version.js';
+import { registerBacktest } from './commands/backtest.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerNotYet } from './commands/not-yet.js';
 import { registerRun } from './commands/run.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerSynth(program);
   registerRun(program);
+  registerBacktest(program);
   registerNotYet(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

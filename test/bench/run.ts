@@ -1,6 +1,7 @@
 // `npm run bench [name...]`: runs the benchmarks and prints their figures. Speed and memory targets are measured
 // here, never in timed unit tests.
 import { mkdirSync } from 'node:fs';
+import { benchBacktest } from './backtest.js';
 import { BENCH_DIR, type BenchLine } from './common.js';
 import { benchForest } from './forest.js';
 import { benchIngest } from './ingest.js';
@@ -8,6 +9,7 @@ import { benchIngest } from './ingest.js';
 const benches: Record<string, () => Promise<BenchLine[]>> = {
   ingest: benchIngest,
   forest: benchForest,
+  backtest: benchBacktest,
 };
 
 const wanted = process.argv.slice(2);

@@ -171,10 +171,38 @@ describe('aiplab CLI', () => {
     expect(await exists(out)).toBe(false);
   });
 
-  it('backtest, report and tune exit 2: not yet available', async () => {
-    const runs = await Promise.all(
-      ['backtest', 'report', 'tune'].map((cmd) => aiplab([cmd, '--model', 'alpha', 'x'])),
+  it('backtest: runs aip-baseline, prints the summary table, writes the run folder', async () => {
+    const out = await tmp.make();
+    const r = await aiplab(['backtest', 'experiments/aip-baseline.json', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('aip-baseline: 57 days 2018-05-07 .. 2018-07-02, 55 scored');
+    expect(r.stdout).toContain('not scored (no data): 2018-06-17, 2018-06-29');
+    expect(r.stdout).toMatch(/budget natural.*recall.*precision/);
+    expect(r.stdout).toMatch(/│ Alpha +│ 58 +│ 0\.422 \[/);
+    const [stamp] = await readdir(join(out, 'aip-baseline'));
+    expect(stamp).toMatch(/^\d{8}T\d{6}Z$/);
+    expect((await readdir(join(out, 'aip-baseline', stamp!))).sort()).toEqual([
+      'comparisons.csv',
+      'manifest.json',
+      'per_day.csv',
+      'summary.csv',
+    ]);
+  }, 60_000);
+
+  it('backtest: a bad experiment exits 2 with one line naming the key', async () => {
+    const dir = await tmp.make();
+    const bad = await put(
+      join(dir, 'e.json'),
+      '{"id": "e", "version": 1, "dataset": "x", "from": "2024-01-02", "to": "2024-01-03", "models": [{"name": "Alpha"}], "budgts": [5]}',
     );
+    const r = await aiplab(['backtest', bad, '--out', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`aiplab: usage error: ${bad}: unknown key 'budgts'\n`);
+  });
+
+  it('report and tune exit 2: not yet available', async () => {
+    const runs = await Promise.all(['report', 'tune'].map((cmd) => aiplab([cmd, '--model', 'alpha', 'x'])));
     for (const r of runs) {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('not yet available');

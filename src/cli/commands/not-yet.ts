@@ -4,7 +4,6 @@ import { UsageError } from '../../util/errors.js';
 /** Subcommands that later stages of the pipeline fill in; until then they say so (exit 2). */
 export function registerNotYet(program: Command): void {
   const later: [string, string][] = [
-    ['backtest', 'walk-forward evaluation of models against the next day (not yet available)'],
     ['report', 'charts and an HTML report from a results folder (not yet available)'],
     ['tune', 'search model parameters on a tuning window (not yet available)'],
   ];

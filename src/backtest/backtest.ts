@@ -1,0 +1,230 @@
+import { performance } from 'node:perf_hooks';
+import type { Dataset } from '../days/dataset.js';
+import type { DayTable } from '../days/day-table.js';
+import { foldDaysBefore } from '../knowledge/fold-days.js';
+import { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { createModel } from '../models/index.js';
+import type { ListRule } from '../models/list-rule.js';
+import { selectList } from '../models/list-rule.js';
+import type { Model } from '../models/model.js';
+import { modelContext } from '../models/model-context.js';
+import type { RankedList } from '../models/ranked-list.js';
+import { addDays, dayRange, parseDay } from '../util/dates.js';
+import { UsageError } from '../util/errors.js';
+import { type Budget, budgetLabel, type Experiment } from './experiment.js';
+import type { ListFacts } from './facts.js';
+import { ListHistory, scoreList } from './list-facts.js';
+import { getMetric, type Metric } from './metrics/index.js';
+import { buildTruth, type Truth } from './truth.js';
+
+/** One value of per_day.csv (long format). */
+export interface PerDayRow {
+  date: string;
+  model: string;
+  budget: string;
+  metric: string;
+  value: number;
+}
+
+export interface SkippedTarget {
+  /** The day the list was made for. */
+  date: string;
+  /** 0: the day itself; h: the list scored against D+h. */
+  horizon: number;
+  reason: string;
+}
+
+export interface BacktestTimings {
+  totalMs: number;
+  foldMs: number;
+  truthMs: number;
+  scoreMs: number;
+  /** Ranking time per model label. */
+  rankMs: Record<string, number>;
+}
+
+export interface BacktestRun {
+  experiment: Experiment;
+  /** Days a list was made for (from .. to). */
+  days: string[];
+  /** Days scored against their own attackers (horizon 0). */
+  scoredDays: string[];
+  /** Targets not scored, with why (a missing day is never scored as a day without attackers). */
+  skipped: SkippedTarget[];
+  /** Metric names of the result files, horizon suffixes included, in order. */
+  metricColumns: string[];
+  rows: PerDayRow[];
+  /** Distinct warnings of the models (missing days in a window, …) with how often each came. */
+  warnings: { message: string; count: number }[];
+  timings: BacktestTimings;
+  /** IPs the knowledge base knew at the end. */
+  knownIps: number;
+}
+
+export interface BacktestOptions {
+  /** Called after each day. */
+  onProgress?: (done: number, total: number, date: string) => void;
+  /** Never listed (the allowlist): removed from every ranking before the budget cut. */
+  exclude?: (ip: string) => boolean;
+}
+
+/** The metric name of horizon h in the result files: `recall` for D itself, `recall_h1` against D+1's attackers. */
+export function horizonMetricName(metric: string, horizon: number): string {
+  return horizon === 0 ? metric : `${metric}_h${horizon}`;
+}
+
+/** Reads each day table once: the knowledge base's fold and the truths of several horizons share them. */
+class TableCache {
+  readonly #tables = new Map<string, Promise<DayTable>>();
+  constructor(private readonly dataset: Dataset) {}
+
+  get(date: string): Promise<DayTable> {
+    let t = this.#tables.get(date);
+    if (t === undefined) {
+      t = this.dataset.readDayTable(date);
+      this.#tables.set(date, t);
+    }
+    return t;
+  }
+
+  /** Forgets tables before `date`. */
+  evictBefore(date: string): void {
+    for (const d of this.#tables.keys()) if (d < date) this.#tables.delete(d);
+  }
+
+  asDataset(): Dataset {
+    return { ...this.dataset, readDayTable: (date) => this.get(date) };
+  }
+}
+
+function naturalList(model: Model, ranked: RankedList): RankedList {
+  const budget = model.params.budget;
+  const rule: ListRule | undefined = budget === null ? model.listRule : undefined;
+  return selectList(ranked, { rule, budget });
+}
+
+/**
+ * Walks forward over `from .. to` (DESIGN §5): for each day D, folds the days before D into one knowledge base shared
+ * by every model (folded once, in date order), ranks every model on the view as of D, cuts each ranking to every
+ * budget, and scores each list against the attackers of D (and of D+h for each horizon h). The view is invalidated
+ * as soon as D is folded, so no model can see D or later (LookaheadError). A target day without data is recorded in
+ * `skipped` and never scored.
+ */
+export async function runBacktest(
+  experiment: Experiment,
+  dataset: Dataset,
+  options: BacktestOptions = {},
+): Promise<BacktestRun> {
+  const t0 = performance.now();
+  if (dataset.firstDay === undefined || dataset.lastDay === undefined)
+    throw new UsageError(`the dataset ${dataset.dir} has no day`);
+  if (experiment.from <= dataset.firstDay)
+    throw new UsageError(
+      `from (${experiment.from}) must be after the dataset's first day (${dataset.firstDay}): a list for a day needs data from the days before it`,
+    );
+  if (experiment.to > dataset.lastDay)
+    throw new UsageError(
+      `to (${experiment.to}) is after the dataset's last day (${dataset.lastDay}): there are no attackers to score against`,
+    );
+  const models = experiment.models.map((m) => ({ label: m.label, model: createModel(m.name, m.params) }));
+  const metrics: Metric[] = experiment.metrics.map(getMetric);
+  const horizons = experiment.horizons;
+  const metricColumns: string[] = [];
+  for (const h of horizons)
+    for (const m of metrics) if (h === 0 || m.horizons) metricColumns.push(horizonMetricName(m.name, h));
+  const retainDays = Math.max(1, ...models.map((m) => m.model.historyDays));
+  const kb = new KnowledgeBase({ retainDays });
+  const cache = new TableCache(dataset);
+  const source = cache.asDataset();
+  const days = dayRange(experiment.from, experiment.to);
+  const observableFrom = parseDay(experiment.from)! - 1;
+  const histories = models.map(() => experiment.budgets.map(() => new ListHistory(observableFrom)));
+  const rows: PerDayRow[] = [];
+  const skipped: SkippedTarget[] = [];
+  const scoredDays: string[] = [];
+  const warnings = new Map<string, number>();
+  const timings: BacktestTimings = { totalMs: 0, foldMs: 0, truthMs: 0, scoreMs: 0, rankMs: {} };
+  for (const m of models) timings.rankMs[m.label] = 0;
+  const budgetLabels = experiment.budgets.map(budgetLabel);
+
+  for (let di = 0; di < days.length; di++) {
+    const date = days[di]!;
+    const day = parseDay(date)!;
+    let t = performance.now();
+    await foldDaysBefore(kb, source, date);
+    cache.evictBefore(date);
+    timings.foldMs += performance.now() - t;
+    const view = kb.asOf(date);
+    const columns = view.columns();
+
+    t = performance.now();
+    const truths: (Truth | null)[] = [];
+    for (const h of horizons) {
+      const target = addDays(date, h);
+      if (source.has(target)) {
+        truths.push(buildTruth(view, await cache.get(target)));
+      } else {
+        truths.push(null);
+        const reason =
+          target > dataset.lastDay
+            ? `${target} is after the dataset's last day`
+            : `${target} is a missing day (no data)`;
+        skipped.push({ date, horizon: h, reason });
+      }
+    }
+    if (truths[0] !== null) scoredDays.push(date);
+    timings.truthMs += performance.now() - t;
+
+    const ctx = modelContext(view, {
+      seed: experiment.seed,
+      warn: (message) => {
+        // Model.rank prefixes "<model> <date>: "; without the date, a day-after-day warning is counted, not repeated.
+        const key = message.replace(/^(\S+) \d{4}-\d{2}-\d{2}: /, '$1: ');
+        warnings.set(key, (warnings.get(key) ?? 0) + 1);
+      },
+    });
+    for (let mi = 0; mi < models.length; mi++) {
+      const { label, model } = models[mi]!;
+      t = performance.now();
+      let ranked = model.rank(ctx);
+      if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
+      timings.rankMs[label]! += performance.now() - t;
+      t = performance.now();
+      experiment.budgets.forEach((budget: Budget, bi) => {
+        const list = budget === 'natural' ? naturalList(model, ranked) : selectList(ranked, { budget });
+        const k = budget === 'natural' ? list.ids.length : budget;
+        const history = histories[mi]![bi]!.add(list, day, columns);
+        horizons.forEach((h, hi) => {
+          const truth = truths[hi];
+          if (!truth) return;
+          const facts: ListFacts = scoreList(list, truth, k);
+          if (h === 0) Object.assign(facts, history);
+          for (const metric of metrics) {
+            if (h > 0 && !metric.horizons) continue;
+            rows.push({
+              date,
+              model: label,
+              budget: budgetLabels[bi]!,
+              metric: horizonMetricName(metric.name, h),
+              value: metric.compute(facts),
+            });
+          }
+        });
+      });
+      timings.scoreMs += performance.now() - t;
+    }
+    options.onProgress?.(di + 1, days.length, date);
+  }
+  timings.totalMs = performance.now() - t0;
+  return {
+    experiment,
+    days,
+    scoredDays,
+    skipped,
+    metricColumns,
+    rows,
+    warnings: [...warnings].map(([message, count]) => ({ message, count })),
+    timings,
+    knownIps: kb.size,
+  };
+}

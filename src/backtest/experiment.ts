@@ -1,0 +1,201 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type ZodError, z } from 'zod';
+import { getModel } from '../models/index.js';
+import { isDay } from '../util/dates.js';
+import { UsageError } from '../util/errors.js';
+import { getMetric, metricNames } from './metrics/index.js';
+
+/** A budget: keep the top K, or `natural`: the model's own list rule (AIP's threshold and minimum). */
+export type Budget = number | 'natural';
+
+export const DEFAULT_BUDGETS: readonly Budget[] = [100, 1000, 5000, 10000, 'natural'];
+
+const day = z.string().refine(isDay, { message: 'expected a date YYYY-MM-DD' });
+
+const synthSchema = z
+  .object({
+    days: z.number().int().min(2).max(3660),
+    attackersPerDay: z.number().int().min(1).max(10_000_000),
+    honeypots: z.number().int().min(2).max(200).optional(),
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    startDate: day.optional(),
+    meanFlowsPerAttacker: z.number().positive().optional(),
+  })
+  .strict();
+
+export type SynthDatasetSpec = z.infer<typeof synthSchema>;
+
+const experimentSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it names a folder)'),
+    version: z.number().int().min(1),
+    description: z.string().optional(),
+    dataset: z.union([z.string().min(1), z.object({ synth: synthSchema }).strict()]),
+    from: day,
+    to: day,
+    models: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            label: z
+              .string()
+              .regex(/^[A-Za-z0-9][A-Za-z0-9._+=-]*$/, 'letters, digits and . _ + = - only')
+              .optional(),
+            params: z.record(z.unknown()).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    budgets: z
+      .array(z.union([z.number().int().min(1), z.literal('natural')]))
+      .min(1)
+      .optional(),
+    metrics: z.array(z.string()).min(1).optional(),
+    horizons: z.array(z.number().int().min(0).max(365)).min(1).optional(),
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+    bootstrap: z
+      .object({
+        resamples: z.number().int().min(100).max(100_000).optional(),
+        level: z.number().gt(0).lt(1).optional(),
+      })
+      .strict()
+      .optional(),
+    allowlist: z.string().optional(),
+  })
+  .strict();
+
+export type ExperimentInput = z.input<typeof experimentSchema>;
+
+export interface ExperimentModel {
+  name: string;
+  /** Its name in the result files: `label` if given, else the model's name. */
+  label: string;
+  /** Validated, every default filled. */
+  params: Record<string, unknown>;
+}
+
+/** An experiment with every default filled and every name checked (what manifest.json records). */
+export interface Experiment {
+  id: string;
+  version: number;
+  description?: string;
+  /** A dataset folder (resolved to an absolute path), or a synthetic dataset made on first use. */
+  dataset: string | { synth: SynthDatasetSpec };
+  from: string;
+  to: string;
+  models: ExperimentModel[];
+  budgets: Budget[];
+  metrics: string[];
+  /** Target-day offsets: 0 scores D's list against D's attackers; h > 0 against D+h's. Always includes 0. */
+  horizons: number[];
+  seed: number;
+  bootstrap: { resamples: number; level: number };
+  allowlist?: string;
+}
+
+function formatIssues(source: string, error: ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
+    const where = path === '' ? '' : `${path.replace(/^\./, '')}: `;
+    if (issue.code === 'unrecognized_keys')
+      return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    if (issue.code === 'invalid_union') {
+      const inner = issue.unionErrors.flatMap((e) => e.issues.map((i) => i.message));
+      return `${where}${[...new Set(inner)].join(' or ')}`;
+    }
+    return `${where}${issue.message}`;
+  });
+  return `${source}: ${lines.join('; ')}`;
+}
+
+/**
+ * Validates an experiment and fills its defaults: params by each model's schema, metric names by the registry.
+ * `baseDir` resolves a relative dataset or allowlist path (the experiment file's folder).
+ */
+export function resolveExperiment(input: unknown, source = 'experiment', baseDir = '.'): Experiment {
+  const parsed = experimentSchema.safeParse(input);
+  if (!parsed.success) throw new UsageError(formatIssues(source, parsed.error));
+  const e = parsed.data;
+  if (e.from > e.to) throw new UsageError(`${source}: from (${e.from}) is after to (${e.to})`);
+  const labels = new Set<string>();
+  const models = e.models.map((m, i) => {
+    let factory: ReturnType<typeof getModel>;
+    try {
+      factory = getModel(m.name);
+    } catch (error) {
+      throw new UsageError(`${source}: models[${i}].name: ${(error as Error).message}`);
+    }
+    let params: Record<string, unknown>;
+    try {
+      params = factory.parseParams(m.params ?? {}) as unknown as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`${source}: models[${i}].params: ${(error as Error).message}`);
+    }
+    const label = m.label ?? m.name;
+    if (labels.has(label))
+      throw new UsageError(
+        `${source}: models[${i}]: the label '${label}' is taken; give each model a distinct "label"`,
+      );
+    labels.add(label);
+    return { name: m.name, label, params: structuredClone(params) };
+  });
+  const budgets = e.budgets ?? [...DEFAULT_BUDGETS];
+  if (new Set(budgets).size !== budgets.length) throw new UsageError(`${source}: budgets: listed twice`);
+  const metrics = e.metrics ?? metricNames();
+  metrics.forEach((name, i) => {
+    try {
+      getMetric(name);
+    } catch (error) {
+      throw new UsageError(`${source}: metrics[${i}]: ${(error as Error).message}`);
+    }
+  });
+  const horizons = [...new Set([0, ...(e.horizons ?? [0])])].sort((a, b) => a - b);
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const out: Experiment = {
+    id: e.id,
+    version: e.version,
+    dataset: typeof e.dataset === 'string' ? abs(e.dataset) : e.dataset,
+    from: e.from,
+    to: e.to,
+    models,
+    budgets,
+    metrics,
+    horizons,
+    seed: e.seed ?? 0,
+    bootstrap: { resamples: e.bootstrap?.resamples ?? 2000, level: e.bootstrap?.level ?? 0.95 },
+  };
+  if (e.description !== undefined) out.description = e.description;
+  if (e.allowlist !== undefined) out.allowlist = abs(e.allowlist);
+  return out;
+}
+
+/** Reads an experiment file: JSON (`.json`) or YAML (`.yaml`, `.yml`); relative paths inside are from its folder. */
+export async function readExperiment(path: string): Promise<Experiment> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read experiment ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+    );
+  }
+  return resolveExperiment(data, path, dirname(resolve(path)));
+}
+
+/** The name of a budget in the result files: `100`, or `natural`. */
+export function budgetLabel(budget: Budget): string {
+  return String(budget);
+}

@@ -1,0 +1,53 @@
+/**
+ * What the metrics are computed from: the facts of one list (one model, one budget, one day) against one day's
+ * attackers. The engine computes them once per list, in O(list + attackers); every metric is then a formula over them,
+ * so adding a metric never adds a pass over the data.
+ */
+export interface ListFacts {
+  /** Entries in the list. */
+  size: number;
+  /** The budget K the list was cut to; for the natural list (the model's own rule), its size. */
+  k: number;
+  /** Attackers of the target day (P). */
+  positives: number;
+  /** Listed attackers. */
+  tp: number;
+  /** Attackers of the target day known before D (seen on any day before D): the only ones a list from history can hold. */
+  returningPositives: number;
+  /** Listed attackers among the returning ones. */
+  returningTp: number;
+  /** Day totals of the target day's attackers. */
+  totalFlows: number;
+  totalPackets: number;
+  totalBytes: number;
+  totalDuration: number;
+  /** Volumes of the listed attackers. */
+  coveredFlows: number;
+  coveredPackets: number;
+  coveredBytes: number;
+  coveredDuration: number;
+  /** Σ over list positions i (0-based) of the attacker's relevance / log2(i + 2). */
+  dcg: number;
+  /** The best DCG any list of `k` entries could reach: the k most relevant attackers in order. */
+  idealDcg: number;
+  /** AIP's order-free nDCG numerator: Σ over listed attackers, by relevance descending, 2^rel / log2(j + 2). */
+  aipDcg: number;
+  /** AIP's denominator: the same over every attacker of the day. */
+  aipIdealDcg: number;
+  /** Size of the same model's list (same budget) for the previous day; NaN for the first day of the run. */
+  previousSize: number;
+  /** Entries in both this list and the previous one; NaN for the first day. */
+  sharedWithPrevious: number;
+  /** IPs in this list never listed before by this model and budget (since the run's first day) with an observable first attack. */
+  firstListings: number;
+  /** Σ of (D − day of the IP's first attack) over those first listings. */
+  latencyDays: number;
+}
+
+/** Public IPv4 addresses (AIP's evaluation `public_IPs`): the universe of its contingency table. */
+export const PUBLIC_IPV4 = 3_706_452_992;
+
+/** a / b, NaN when b is 0 (a rate over nothing is undefined, not 0). */
+export function ratio(a: number, b: number): number {
+  return b === 0 ? Number.NaN : a / b;
+}

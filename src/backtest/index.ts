@@ -1,0 +1,12 @@
+// The metrics' index registers the built-in metrics.
+export * from './analyze.js';
+export * from './backtest.js';
+export * from './dataset-source.js';
+export * from './experiment.js';
+export * from './facts.js';
+export * from './list-facts.js';
+export * from './metrics/index.js';
+export * from './results.js';
+export * from './run-experiment.js';
+export * from './stats/index.js';
+export * from './truth.js';

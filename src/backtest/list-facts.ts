@@ -1,0 +1,119 @@
+import type { KnowledgeColumns } from '../knowledge/knowledge-view.js';
+import type { RankedList } from '../models/ranked-list.js';
+import type { ListFacts } from './facts.js';
+import { discount, type Truth } from './truth.js';
+
+/** The facts of a list against a truth that do not depend on earlier lists (all but churn and latency, left NaN). */
+export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts {
+  const { rowById, table, relevance } = truth;
+  let tp = 0;
+  let flows = 0;
+  let packets = 0;
+  let bytes = 0;
+  let duration = 0;
+  let dcg = 0;
+  const hitRelevance: number[] = [];
+  for (let i = 0; i < list.ids.length; i++) {
+    const id = list.ids[i]!;
+    const row = id < rowById.length ? rowById[id]! : -1;
+    if (row < 0) continue;
+    tp++;
+    flows += table.flows[row]!;
+    packets += table.packets[row]!;
+    bytes += table.bytes[row]!;
+    duration += table.duration[row]!;
+    dcg += relevance[row]! * discount(i);
+    hitRelevance.push(relevance[row]!);
+  }
+  hitRelevance.sort((a, b) => b - a);
+  let aipDcg = 0;
+  for (let j = 0; j < hitRelevance.length; j++) aipDcg += 2 ** hitRelevance[j]! * discount(j);
+  return {
+    size: list.ids.length,
+    k,
+    positives: truth.positives,
+    tp,
+    returningPositives: truth.returningPositives,
+    // Every listed id is known before D, so every hit is a returning attacker.
+    returningTp: tp,
+    totalFlows: truth.totalFlows,
+    totalPackets: truth.totalPackets,
+    totalBytes: truth.totalBytes,
+    totalDuration: truth.totalDuration,
+    coveredFlows: flows,
+    coveredPackets: packets,
+    coveredBytes: bytes,
+    coveredDuration: duration,
+    dcg,
+    idealDcg: truth.idealDcgPrefix[Math.min(k, truth.positives)]!,
+    aipDcg,
+    aipIdealDcg: truth.aipIdealDcg,
+    previousSize: Number.NaN,
+    sharedWithPrevious: Number.NaN,
+    firstListings: Number.NaN,
+    latencyDays: Number.NaN,
+  };
+}
+
+/** Churn and latency of one list over the days: one tracker per model and budget, fed every day in order. */
+export interface ListHistoryFacts {
+  previousSize: number;
+  sharedWithPrevious: number;
+  firstListings: number;
+  latencyDays: number;
+}
+
+const NEVER = -0x80000000;
+
+export class ListHistory {
+  #previous: Int32Array | undefined;
+  #previousDay = NEVER;
+  #firstListed = new Int32Array(0);
+  #mark = new Int32Array(0);
+  #stamp = 0;
+
+  /**
+   * @param observableFrom day number from which an IP's first attack counts as observed: first listings of IPs first
+   * seen earlier are left out of the latency (their first possible listing came before the run started).
+   */
+  constructor(private readonly observableFrom: number) {}
+
+  /** Records the list for day `day` (days strictly increasing) and returns its churn and latency facts. */
+  add(list: RankedList, day: number, columns: KnowledgeColumns): ListHistoryFacts {
+    const ids = list.ids;
+    const n = columns.firstSeen.length;
+    if (this.#firstListed.length < n) {
+      const grown = new Int32Array(Math.max(n, this.#firstListed.length * 2)).fill(NEVER);
+      grown.set(this.#firstListed);
+      this.#firstListed = grown;
+      const mark = new Int32Array(grown.length);
+      mark.set(this.#mark);
+      this.#mark = mark;
+    }
+    let previousSize = Number.NaN;
+    let shared = Number.NaN;
+    if (this.#previous !== undefined && this.#previousDay === day - 1) {
+      const stamp = ++this.#stamp;
+      const prev = this.#previous;
+      for (let i = 0; i < prev.length; i++) this.#mark[prev[i]!] = stamp;
+      shared = 0;
+      for (let i = 0; i < ids.length; i++) if (this.#mark[ids[i]!] === stamp) shared++;
+      previousSize = prev.length;
+    }
+    let firstListings = 0;
+    let latencyDays = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (this.#firstListed[id] !== NEVER) continue;
+      this.#firstListed[id] = day;
+      const first = columns.firstSeen[id]!;
+      if (first >= this.observableFrom) {
+        firstListings++;
+        latencyDays += day - first;
+      }
+    }
+    this.#previous = ids;
+    this.#previousDay = day;
+    return { previousSize, sharedWithPrevious: shared, firstListings, latencyDays };
+  }
+}

@@ -1,0 +1,8 @@
+import { defineMetric } from './metric.js';
+
+export const fn = defineMetric({
+  name: 'fn',
+  description: 'false negatives: attackers of the target day not listed',
+  higherIsBetter: false,
+  compute: (f) => f.positives - f.tp,
+});

@@ -1,0 +1,10 @@
+import { defineMetric } from './metric.js';
+
+export const size = defineMetric({
+  name: 'size',
+  description: 'entries in the list',
+  higherIsBetter: false,
+  horizons: false,
+  compare: false,
+  compute: (f) => f.size,
+});

@@ -1,0 +1,8 @@
+import { defineMetric } from './metric.js';
+
+export const tp = defineMetric({
+  name: 'tp',
+  description: 'true positives: listed IPs that attacked on the target day',
+  higherIsBetter: true,
+  compute: (f) => f.tp,
+});

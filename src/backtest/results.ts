@@ -1,0 +1,219 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dataset } from '../days/dataset.js';
+import { VERSION } from '../version.js';
+import type { Analysis } from './analyze.js';
+import type { BacktestRun } from './backtest.js';
+import { datasetFingerprint } from './dataset-source.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** A number as written in the result files: JavaScript's shortest round-trip form; NaN for undefined values. */
+export function formatValue(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  return Object.is(x, -0) ? '0' : String(x);
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(header: string[], rows: (string | number | boolean)[][]): string {
+  const lines = [header.join(',')];
+  for (const r of rows)
+    lines.push(r.map((v) => (typeof v === 'number' ? formatValue(v) : csvField(String(v)))).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+export function perDayCsv(run: BacktestRun): string {
+  return csv(
+    ['date', 'model', 'budget', 'metric', 'value'],
+    run.rows.map((r) => [r.date, r.model, r.budget, r.metric, r.value]),
+  );
+}
+
+export function summaryCsv(analysis: Analysis): string {
+  return csv(
+    [
+      'model',
+      'budget',
+      'metric',
+      'n',
+      'mean',
+      'median',
+      'q1',
+      'q3',
+      'iqr',
+      'ci_low',
+      'ci_high',
+      'higher_is_better',
+    ],
+    analysis.summary.map((s) => [
+      s.model,
+      s.budget,
+      s.metric,
+      s.n,
+      s.mean,
+      s.median,
+      s.q1,
+      s.q3,
+      s.iqr,
+      s.ciLow,
+      s.ciHigh,
+      s.higherIsBetter,
+    ]),
+  );
+}
+
+export function comparisonsCsv(analysis: Analysis): string {
+  return csv(
+    [
+      'metric',
+      'budget',
+      'model_a',
+      'model_b',
+      'n',
+      'mean_diff',
+      'median_diff',
+      'ci_low',
+      'ci_high',
+      'a_wins',
+      'a_losses',
+      'ties',
+      'p_value',
+      'p_holm',
+      'significant',
+      'verdict',
+    ],
+    analysis.comparisons.map((c) => [
+      c.metric,
+      c.budget,
+      c.modelA,
+      c.modelB,
+      c.n,
+      c.meanDiff,
+      c.medianDiff,
+      c.ciLow,
+      c.ciHigh,
+      c.wins,
+      c.losses,
+      c.ties,
+      c.pValue,
+      c.pHolm,
+      c.significant,
+      c.verdict,
+    ]),
+  );
+}
+
+function gitInfo(): { commit: string | null; dirty: boolean | null } {
+  try {
+    const opts = {
+      cwd: here,
+      stdio: ['ignore', 'pipe', 'ignore'] as ('ignore' | 'pipe')[],
+      encoding: 'utf8' as const,
+    };
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], opts).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
+function packageVersions(): Record<string, string> {
+  const pkg = require('../package.json') as { dependencies?: Record<string, string> };
+  const out: Record<string, string> = { aiplab: VERSION, node: process.version };
+  for (const name of Object.keys(pkg.dependencies ?? {}).sort()) {
+    try {
+      out[name] = (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      out[name] = pkg.dependencies![name]!;
+    }
+  }
+  return out;
+}
+
+/** `20261204T235901Z`: sortable, no characters file systems dislike. */
+export function utcStamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+export interface WrittenResults {
+  dir: string;
+  files: string[];
+}
+
+/**
+ * Writes `<out>/<id>/<UTC timestamp>/` (DESIGN §6): manifest.json, per_day.csv, summary.csv, comparisons.csv. The
+ * folder is written under a temporary name and renamed into place when complete, so a killed run leaves no
+ * half-written result folder.
+ */
+export async function writeResults(
+  out: string,
+  run: BacktestRun,
+  analysis: Analysis,
+  dataset: Dataset,
+  extra: { startedAt: Date; analysisMs: number; command?: string[] },
+): Promise<WrittenResults> {
+  const parent = resolve(out, run.experiment.id);
+  await mkdir(parent, { recursive: true });
+  const stamp = utcStamp(extra.startedAt);
+  let dir = join(parent, stamp);
+  for (let n = 2; ; n++) {
+    try {
+      await stat(dir);
+      dir = join(parent, `${stamp}-${n}`);
+    } catch {
+      break;
+    }
+  }
+  const tmp = join(parent, `.tmp-${stamp}-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp);
+  const manifest = {
+    aiplab: VERSION,
+    experiment: run.experiment,
+    dataset: {
+      dir: dataset.dir,
+      fingerprint: await datasetFingerprint(dataset),
+      fingerprintOf: dataset.manifest ? 'manifest.json' : 'day files',
+      firstDay: dataset.firstDay,
+      lastDay: dataset.lastDay,
+      days: dataset.days.length,
+      missingDays: dataset.missingDays,
+    },
+    git: gitInfo(),
+    versions: packageVersions(),
+    seed: run.experiment.seed,
+    startedAt: extra.startedAt.toISOString(),
+    command: extra.command ?? null,
+    days: run.days.length,
+    scoredDays: run.scoredDays.length,
+    skipped: run.skipped,
+    knownIps: run.knownIps,
+    warnings: run.warnings,
+    timings: {
+      totalMs: Math.round(run.timings.totalMs + extra.analysisMs),
+      foldMs: Math.round(run.timings.foldMs),
+      truthMs: Math.round(run.timings.truthMs),
+      scoreMs: Math.round(run.timings.scoreMs),
+      analysisMs: Math.round(extra.analysisMs),
+      rankMs: Object.fromEntries(Object.entries(run.timings.rankMs).map(([k, v]) => [k, Math.round(v)])),
+    },
+    files: ['per_day.csv', 'summary.csv', 'comparisons.csv'],
+  };
+  await writeFile(join(tmp, 'per_day.csv'), perDayCsv(run));
+  await writeFile(join(tmp, 'summary.csv'), summaryCsv(analysis));
+  await writeFile(join(tmp, 'comparisons.csv'), comparisonsCsv(analysis));
+  await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(tmp, dir);
+  return { dir, files: ['manifest.json', ...manifest.files].map((f) => join(dir, f)) };
+}

@@ -1,0 +1,49 @@
+import { performance } from 'node:perf_hooks';
+import { readAllowlist } from '../blocklist/read-allowlist.js';
+import type { Dataset } from '../days/dataset.js';
+import { type Analysis, analyzeRun } from './analyze.js';
+import { type BacktestRun, runBacktest } from './backtest.js';
+import { type DatasetSourceOptions, openExperimentDataset } from './dataset-source.js';
+import type { Experiment } from './experiment.js';
+import { type WrittenResults, writeResults } from './results.js';
+
+export interface RunExperimentOptions extends DatasetSourceOptions {
+  /** Results root: the run is written to `<out>/<id>/<UTC timestamp>/`. Without it nothing is written. */
+  out?: string;
+  onProgress?: (done: number, total: number, date: string) => void;
+  /** Recorded in manifest.json. */
+  command?: string[];
+}
+
+export interface ExperimentResult {
+  run: BacktestRun;
+  analysis: Analysis;
+  dataset: Dataset;
+  /** Where the results went, when `out` was given. */
+  written?: WrittenResults;
+}
+
+/** The whole backtest of an experiment: dataset → walk-forward run → statistics → result files. */
+export async function runExperiment(
+  experiment: Experiment,
+  options: RunExperimentOptions = {},
+): Promise<ExperimentResult> {
+  const startedAt = new Date();
+  const dataset = await openExperimentDataset(experiment, options);
+  const allowlist = experiment.allowlist ? await readAllowlist(experiment.allowlist) : undefined;
+  const run = await runBacktest(experiment, dataset, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(allowlist ? { exclude: (ip: string) => allowlist.contains(ip) } : {}),
+  });
+  const t = performance.now();
+  const analysis = analyzeRun(run);
+  const analysisMs = performance.now() - t;
+  const result: ExperimentResult = { run, analysis, dataset };
+  if (options.out !== undefined)
+    result.written = await writeResults(options.out, run, analysis, dataset, {
+      startedAt,
+      analysisMs,
+      ...(options.command ? { command: options.command } : {}),
+    });
+  return result;
+}

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openExperimentDataset, readExperiment } from '../../src/index.js';
+import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
+
+/**
+ * Backtest benchmark (issue "Backtest"): experiments/synthetic-year.json, a synthetic year (365 days, ~100 k attackers
+ * a day), every model but Random_Forest, budgets 1000 and 10000, in its own process for wall time and peak RSS. The
+ * synthetic dataset is made once into .bench/ (not timed) and reused.
+ */
+export async function benchBacktest(): Promise<BenchLine[]> {
+  const file = join(ROOT, 'experiments', 'synthetic-year.json');
+  const cacheDir = join(BENCH_DIR, 'synth-cache');
+  const experiment = await readExperiment(file);
+  const t0 = performance.now();
+  process.stderr.write('making (or reusing) the synthetic year ...\n');
+  const dataset = await openExperimentDataset(experiment, { cacheDir });
+  const makeS = (performance.now() - t0) / 1000;
+  const out = join(BENCH_DIR, 'backtest-out');
+  rmSync(out, { recursive: true, force: true });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test', 'bench', 'backtest-child.ts'), file, cacheDir, out],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (r.status !== 0) throw new Error(`backtest-child failed: ${r.stderr}`);
+  const f = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    ms: number;
+    maxRssKb: number;
+    days: number;
+    rows: number;
+    knownIps: number;
+    timings: { foldMs: number; truthMs: number; scoreMs: number; rankMs: Record<string, number> };
+  };
+  const s = f.ms / 1000;
+  const rank = Object.entries(f.timings.rankMs)
+    .map(([m, ms]) => `${m} ${(ms / 1000).toFixed(1)}`)
+    .join(', ');
+  return [
+    {
+      name: 'dataset',
+      value: `${dataset.days.length} days, ${f.knownIps} distinct IPs (${makeS.toFixed(1)} s to make or open)`,
+    },
+    {
+      name: 'backtest',
+      value: `${s.toFixed(1)} s for ${f.days} days × ${experiment.models.length} models × ${experiment.budgets.length} budgets (target < 180 s)`,
+      ok: s < 180,
+    },
+    { name: 'peak RSS', value: `${(f.maxRssKb / 1024).toFixed(0)} MB (target < 4096)`, ok: f.maxRssKb < 4096 * 1024 },
+    {
+      name: 'time split (s)',
+      value: `fold ${(f.timings.foldMs / 1000).toFixed(1)}, truth ${(f.timings.truthMs / 1000).toFixed(1)}, score ${(f.timings.scoreMs / 1000).toFixed(1)}`,
+    },
+    { name: 'ranking (s)', value: rank },
+    { name: 'per_day rows', value: String(f.rows) },
+  ];
+}
