@@ -2,7 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDayTableFile } from '../src/days/day-table-csv.js';
+import { dayTableToCsv, readDayTableFile, sortDayTable } from '../src/days/day-table-csv.js';
+import { ingest } from '../src/ingest/index.js';
+import { ipv4Text, ipv6Text } from '../src/synth/addresses.js';
+import { DaySums, dayTableCsvBytes } from '../src/synth/day-table-bytes.js';
 import { type SynthOptions, type SynthReport, synthesize } from '../src/synth/index.js';
 import { formatDay, parseDay } from '../src/util/dates.js';
 import { UsageError } from '../src/util/errors.js';
@@ -161,13 +164,15 @@ describe('synthesize', () => {
   let zeekB: SynthReport;
   let zeekOther: SynthReport;
   let aip: SynthReport;
+  let aipWorkers: SynthReport;
 
   beforeAll(async () => {
     ({ dir: root, cleanup } = await tempDir('aiplab-synth-'));
     zeekA = await run('zeek-a', { seed: 7 });
     zeekB = await run('zeek-b', { seed: 7 });
     zeekOther = await run('zeek-other', { seed: 8 });
-    aip = await run('aip', { seed: 7, format: 'aip' });
+    aip = await run('aip', { seed: 7, format: 'aip', workers: 0 });
+    aipWorkers = await run('aip-workers', { seed: 7, format: 'aip', workers: 2 });
   });
   afterAll(async () => {
     await cleanup();
@@ -294,6 +299,95 @@ describe('synthesize', () => {
       format: '',
     });
     expect(strip(aip)).toEqual(strip(zeekA));
+  });
+
+  it('aip day tables are byte for byte what ingest writes for the zeek output', async () => {
+    const out = join(root, 'ingested');
+    await ingest({
+      format: 'zeek',
+      inputs: [join(root, 'zeek-a')],
+      honeypots: join(root, 'zeek-a', 'honeypots.csv'),
+      out,
+      workers: 1,
+    });
+    const tables = (dir: string) => listFiles(dir).then((l) => l.filter((f) => f.startsWith('attacks.')));
+    const names = await tables(join(root, 'aip'));
+    expect(names).toHaveLength(SMALL.days);
+    expect(await tables(out)).toEqual(names);
+    for (const name of names) {
+      const x = await readFile(join(root, 'aip', name));
+      const y = await readFile(join(out, name));
+      expect(x.equals(y), name).toBe(true);
+    }
+  });
+
+  it('aip output does not depend on worker threads', async () => {
+    const names = await listFiles(join(root, 'aip'));
+    expect(await listFiles(join(root, 'aip-workers'))).toEqual(names);
+    for (const name of names) {
+      const x = await readFile(join(root, 'aip', name));
+      const y = await readFile(join(root, 'aip-workers', name));
+      expect(x.equals(y), name).toBe(true);
+    }
+    expect(aipWorkers).toEqual({ ...aip, out: aipWorkers.out });
+  });
+
+  it('writes day-table text exactly as dayTableToCsv does (IP order, durations, large counts)', () => {
+    const addr = [
+      0x01020304, 0xc6336409, 0x0a000001, 0xfffffffe, 0x7f000001, 0x80000000, 5, 0xdeadbeef, 0xffff, 3,
+    ];
+    const v6 = [0, 1, 0, 0, 1, 0, 1, 0, 1, 0];
+    const durUs = [0, 1, 10, 1_000_000, 1_500_000, 123_456_789_012, 999_999, 86_400_000_000, 100, 4e14 + 7];
+    const big = [1, 9, 10, 99, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 5, 123_456_789_012_345, 0, 7];
+    const sums = new DaySums();
+    sums.ensure(addr.length);
+    addr.forEach((_, i) => {
+      sums.flows[i] = big[(i + 1) % big.length]!;
+      sums.durUs[i] = durUs[i]!;
+      sums.packets[i] = big[i]!;
+      sums.bytes[i] = big[(i + 3) % big.length]!;
+    });
+    const rows = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const text = dayTableCsvBytes(
+      { addr: Float64Array.from(addr), v6: Uint8Array.from(v6) },
+      rows,
+      sums,
+    ).toString('latin1');
+    const table = {
+      date: '2024-01-01',
+      ip: addr.map((a, i) => (v6[i] ? ipv6Text(a) : ipv4Text(a))),
+      flows: Float64Array.from(rows, (j) => sums.flows[j]!),
+      duration: Float64Array.from(rows, (j) => sums.durUs[j]! / 1e6),
+      packets: Float64Array.from(rows, (j) => sums.packets[j]!),
+      bytes: Float64Array.from(rows, (j) => sums.bytes[j]!),
+    };
+    expect(text).toBe(dayTableToCsv(sortDayTable(table)));
+    const empty = dayTableCsvBytes(
+      { addr: new Float64Array(0), v6: new Uint8Array(0) },
+      new Int32Array(0),
+      sums,
+    );
+    expect(empty.toString('latin1')).toBe(dayTableToCsv({ ...table, ip: [] }));
+  });
+
+  it('counts distinct attackers and those seen on an earlier day as the day tables show', async () => {
+    const days = [...(await readAipDays(join(root, 'aip'))).values()];
+    const seen = new Set<string>();
+    const known: number[] = [];
+    for (const rows of days) {
+      let k = 0;
+      for (const ip of rows.keys()) if (seen.has(ip)) k++;
+      known.push(k);
+      for (const ip of rows.keys()) seen.add(ip);
+    }
+    expect(aip.perDay.map((d) => d.knownBefore)).toEqual(known);
+    expect(aip.distinctAttackers).toBe(seen.size);
+    expect(known[0]).toBe(0);
+    // Persistent scanners and returners: most of a late day's attackers were seen before, one-shots never.
+    const last = aip.perDay.at(-1)!;
+    expect(last.knownBefore / last.attackers).toBeGreaterThan(0.3);
+    expect(last.knownBefore / last.attackers).toBeLessThan(0.8);
+    expect(zeekA.distinctAttackers).toBe(aip.distinctAttackers);
   });
 
   it('drops traffic to the late honeypot before its start date', async () => {

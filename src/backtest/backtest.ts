@@ -146,6 +146,11 @@ export async function runBacktest(
   const timings: BacktestTimings = { totalMs: 0, foldMs: 0, truthMs: 0, scoreMs: 0, rankMs: {} };
   for (const m of models) timings.rankMs[m.label] = 0;
   const budgetLabels = experiment.budgets.map(budgetLabel);
+  // With top-K budgets only (no natural list, no allowlist to remove first), models need rank only the top max(K).
+  const limit =
+    !options.exclude && experiment.budgets.every((b) => b !== 'natural')
+      ? Math.max(...(experiment.budgets as number[]))
+      : undefined;
 
   for (let di = 0; di < days.length; di++) {
     const date = days[di]!;
@@ -177,6 +182,7 @@ export async function runBacktest(
 
     const ctx = modelContext(view, {
       seed: experiment.seed,
+      limit,
       warn: (message) => {
         // Model.rank prefixes "<model> <date>: "; without the date, a day-after-day warning is counted, not repeated.
         const key = message.replace(/^(\S+) \d{4}-\d{2}-\d{2}: /, '$1: ');

@@ -31,6 +31,6 @@ export const allIpsModel = defineModel<AllIpsParams>({
     warnAboutGaps(ctx, start, `history since ${params.start ?? view.firstDay}`);
     const { lastSeen } = view.columns();
     const score = new Float64Array(view.size).fill(1);
-    return rankByScore(view, score, (id) => lastSeen[id]! >= start);
+    return rankByScore(view, score, (id) => lastSeen[id]! >= start, ctx.limit);
   },
 });

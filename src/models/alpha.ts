@@ -38,7 +38,7 @@ export function alphaRank(params: AlphaParams, ctx: ModelContext): RankedList {
   for (let id = 0; id < view.size; id++) {
     score[id] = params.score === 'flat' ? 1 : 1 / (view.day - lastSeen[id]!);
   }
-  return rankByScore(view, score, (id) => lastSeen[id]! >= from);
+  return rankByScore(view, score, (id) => lastSeen[id]! >= from, ctx.limit);
 }
 
 export const alphaModel = defineModel<AlphaParams>({

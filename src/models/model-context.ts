@@ -14,6 +14,11 @@ export interface ModelContext {
   readonly seed: number;
   /** Reports something the caller should know (missing days in a window, an empty history, …); never throws. */
   warn(message: string): void;
+  /**
+   * When set, the caller uses only the first `limit` entries of the ranking (a backtest with top-K budgets only): a
+   * model may return just those, and they must equal the first `limit` of its full ranking (rankByScore does this).
+   */
+  readonly limit?: number | undefined;
 }
 
 export interface ModelContextOptions {
@@ -21,6 +26,8 @@ export interface ModelContextOptions {
   seed?: number;
   /** @default ignore warnings */
   warn?: (message: string) => void;
+  /** @default undefined: the full ranking */
+  limit?: number | undefined;
 }
 
 export function modelContext(knowledge: KnowledgeView, options: ModelContextOptions = {}): ModelContext {
@@ -28,5 +35,8 @@ export function modelContext(knowledge: KnowledgeView, options: ModelContextOpti
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     throw new UsageError(`seed must be a whole number in 0 .. 2^32-1, got ${seed}`);
   const warn = options.warn ?? (() => {});
-  return { date: knowledge.date, knowledge, seed, warn };
+  const limit = options.limit;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
+    throw new UsageError(`limit must be a whole number >= 1, got ${limit}`);
+  return { date: knowledge.date, knowledge, seed, warn, limit };
 }

@@ -67,7 +67,7 @@ export const paretoModel = defineModel<ParetoParams>({
       wholeNumbers && total < Number.MAX_SAFE_INTEGER
         ? paretoScoresBySelect(view.size, order, rowId, rowValue, total, limit)
         : paretoScoresBySort(view.size, order, rowId, rowValue, total, limit);
-    return rankByScore(view, score, (id) => score[id]! >= 0);
+    return rankByScore(view, score, (id) => score[id]! >= 0, ctx.limit);
   },
 });
 

@@ -158,5 +158,5 @@ export function prioritizeRank(params: PrioritizeParams, ctx: ModelContext): Ran
       score[i] = 0;
     }
   }
-  return rankByScore(view, score);
+  return rankByScore(view, score, undefined, ctx.limit);
 }

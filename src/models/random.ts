@@ -50,6 +50,6 @@ export const randomModel = defineModel<RandomParams>({
       pool[i] = picked;
       score[picked] = (k - i) / k;
     }
-    return rankByScore(view, score, (id) => score[id]! > 0);
+    return rankByScore(view, score, (id) => score[id]! > 0, ctx.limit);
   },
 });

@@ -19,13 +19,20 @@ export function emptyRankedList(): RankedList {
 /**
  * Ranks the candidates of a view: `scoreById[id]` is the score of IP `id`; `isCandidate(id)` (default: all) picks
  * which IPs are listed. O(IPs): candidates are taken in IP order, then stably sorted by score.
+ *
+ * With `limit` (ModelContext.limit: the caller needs only the top `limit`), only the first `limit` entries of that
+ * ranking are returned — exactly them, ties at the cut resolved by IP as in the full ranking — found by selection
+ * (the limit-th largest score, then one pass in IP order) instead of sorting every candidate.
  */
 export function rankByScore(
   view: KnowledgeView,
   scoreById: Float64Array,
   isCandidate?: (id: number) => boolean,
+  limit?: number,
 ): RankedList {
   const order = view.ipOrder();
+  if (limit !== undefined && limit < order.length / 4)
+    return rankTop(view, order, scoreById, isCandidate, limit);
   let candidates = order;
   if (isCandidate) {
     candidates = new Int32Array(order.length);
@@ -33,7 +40,10 @@ export function rankByScore(
     for (let i = 0; i < order.length; i++) if (isCandidate(order[i]!)) candidates[k++] = order[i]!;
     candidates = candidates.subarray(0, k);
   }
-  const ids = sortByScoreDesc(candidates, scoreById);
+  return listOf(view, sortByScoreDesc(candidates, scoreById), scoreById);
+}
+
+function listOf(view: KnowledgeView, ids: Int32Array, scoreById: Float64Array): RankedList {
   const scores = new Float64Array(ids.length);
   const ips: string[] = new Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
@@ -41,6 +51,77 @@ export function rankByScore(
     ips[i] = view.ip(ids[i]!);
   }
   return { ids, scores, ips };
+}
+
+function rankTop(
+  view: KnowledgeView,
+  order: Int32Array,
+  scoreById: Float64Array,
+  isCandidate: ((id: number) => boolean) | undefined,
+  limit: number,
+): RankedList {
+  if (!(Number.isInteger(limit) && limit >= 0))
+    throw new RangeError(`limit must be a whole number >= 0, got ${limit}`);
+  const values = new Float64Array(order.length);
+  let n = 0;
+  for (let i = 0; i < order.length; i++) {
+    const id = order[i]!;
+    if (isCandidate && !isCandidate(id)) continue;
+    const s = scoreById[id]!;
+    if (Number.isNaN(s)) throw new RangeError(`score of candidate ${id} is NaN`);
+    values[n++] = s + 0;
+  }
+  if (n <= limit) return rankByScore(view, scoreById, isCandidate);
+  if (limit === 0) return emptyRankedList();
+  // The limit-th largest score: everything above it is in, and the first (limit - above) equal to it in IP order.
+  const cut = kthLargest(values.subarray(0, n), limit);
+  let above = 0;
+  for (let i = 0; i < n; i++) if (values[i]! > cut) above++;
+  let equalWanted = limit - above;
+  const picked = new Int32Array(limit);
+  let k = 0;
+  for (let i = 0; i < order.length && k < limit; i++) {
+    const id = order[i]!;
+    if (isCandidate && !isCandidate(id)) continue;
+    const s = scoreById[id]! + 0;
+    if (s > cut) picked[k++] = id;
+    else if (s === cut && equalWanted > 0) {
+      picked[k++] = id;
+      equalWanted--;
+    }
+  }
+  return listOf(view, sortByScoreDesc(picked, scoreById), scoreById);
+}
+
+/** The k-th largest value (1-based) of `a` (reordered in place): Hoare quickselect with median-of-three pivots. */
+function kthLargest(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1; // index in descending order
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return a[target]!;
+  }
+  return a[target]!;
 }
 
 /** The first `length` entries (a copy). */

@@ -32,7 +32,7 @@ export const topVolumeModel = defineModel<TopVolumeParams>({
     const view = ctx.knowledge;
     if (params.lookback === null) {
       warnAboutGaps(ctx, parseDay(view.firstDay!)!, 'the knowledge');
-      return rankByScore(view, view.columns()[params.column]);
+      return rankByScore(view, view.columns()[params.column], undefined, ctx.limit);
     }
     const window = view.window(params.lookback);
     warnAboutGaps(ctx, view.day - params.lookback, `lookback window of ${params.lookback} day(s)`);
@@ -46,6 +46,6 @@ export const topVolumeModel = defineModel<TopVolumeParams>({
         score[id] = score[id]! < 0 ? v : score[id]! + v;
       }
     }
-    return rankByScore(view, score, (id) => score[id]! >= 0);
+    return rankByScore(view, score, (id) => score[id]! >= 0, ctx.limit);
   },
 });

@@ -37,7 +37,8 @@ export function isPublicIpv4(x: number): boolean {
   return d !== 0 && d !== 255;
 }
 
-function ipv4Text(x: number): string {
+/** Dotted-quad text of an IPv4 address held as an unsigned 32-bit integer. */
+export function ipv4Text(x: number): string {
   return `${x >>> 24}.${(x >>> 16) & 0xff}.${(x >>> 8) & 0xff}.${x & 0xff}`;
 }
 
@@ -48,7 +49,43 @@ const V6_FIRST_GROUPS = [
   0x2a06, 0x2a0e, 0x2c0f,
 ];
 
-/** Hands out unique attacker addresses. `salt` values come from the seeded generator. */
+/**
+ * The simulated IPv6 attacker address with 32-bit code `p`: `g0:g1:g2:g3::g7` (g4..g6 zero). Uniqueness comes from
+ * p's bits spread over g2, g3 and g7; g0 and g1 are derived from p.
+ */
+function ipv6Groups(p: number): [number, number, number, number, number] {
+  const q = mix32(p ^ 0x9e3779b9);
+  return [
+    V6_FIRST_GROUPS[q % V6_FIRST_GROUPS.length]!,
+    ((q >>> 8) & 0xffff) | 0x10,
+    0x100 + (p >>> 24),
+    ((p >>> 12) & 0xfff) + 1,
+    (p & 0xfff) + 1,
+  ];
+}
+
+/**
+ * Text of the IPv6 attacker address with code `p`, in RFC 5952 form (lower-case hex, the run of three zero groups
+ * compressed; g1..g3 and g7 are never zero, so this text is canonical).
+ */
+export function ipv6Text(p: number): string {
+  const [g0, g1, g2, g3, g7] = ipv6Groups(p);
+  return `${g0.toString(16)}:${g1.toString(16)}:${g2.toString(16)}:${g3.toString(16)}::${g7.toString(16)}`;
+}
+
+/**
+ * Numeric order of IPv6 attacker addresses as two keys: the address compares as (hi, lo) does. hi = g0·2^16 + g1
+ * (< 2^32), lo = g2·2^26 + g3·2^13 + g7 (g2 < 2^9, g3 and g7 ≤ 2^12, so < 2^35): both exact in a double.
+ */
+export function ipv6SortKeys(p: number): [number, number] {
+  const [g0, g1, g2, g3, g7] = ipv6Groups(p);
+  return [g0 * 65_536 + g1, g2 * 67_108_864 + g3 * 8192 + g7];
+}
+
+/**
+ * Hands out unique attacker addresses. `salt` values come from the seeded generator. Addresses are numbers (IPv4:
+ * the address itself; IPv6: a 32-bit code, see ipv6Text), so day tables can be sorted without parsing text.
+ */
 export class AddressAllocator {
   private n4 = 0;
   private n6 = 0;
@@ -58,26 +95,17 @@ export class AddressAllocator {
     private readonly salt6: number,
   ) {}
 
-  nextIpv4(): string {
+  /** The next IPv4 attacker address, as an unsigned 32-bit integer. */
+  nextIpv4(): number {
     for (;;) {
       const x = mix32((this.n4++ + this.salt4) >>> 0);
-      if (isPublicIpv4(x)) return ipv4Text(x);
+      if (isPublicIpv4(x)) return x;
     }
   }
 
-  /**
-   * `g0:g1:g2:g3::g7` in RFC 5952 form (lower-case hex, the run of three zero groups compressed; g1..g3 and g7 are
-   * never zero, so this text is canonical). Uniqueness comes from the 32 mixed bits spread over g2, g3 and g7.
-   */
-  nextIpv6(): string {
-    const p = mix32((this.n6++ + this.salt6) >>> 0);
-    const q = mix32(p ^ 0x9e3779b9);
-    const g0 = V6_FIRST_GROUPS[q % V6_FIRST_GROUPS.length]!;
-    const g1 = ((q >>> 8) & 0xffff) | 0x10;
-    const g2 = 0x100 + (p >>> 24);
-    const g3 = ((p >>> 12) & 0xfff) + 1;
-    const g7 = (p & 0xfff) + 1;
-    return `${g0.toString(16)}:${g1.toString(16)}:${g2.toString(16)}:${g3.toString(16)}::${g7.toString(16)}`;
+  /** The code of the next IPv6 attacker address (see ipv6Text). */
+  nextIpv6(): number {
+    return mix32((this.n6++ + this.salt6) >>> 0);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AddressAllocator } from './addresses.js';
+import { type AddressAllocator, ipv4Text, ipv6Text } from './addresses.js';
 import type { Rng } from './rng.js';
 
 /** Attacker classes of the simulated population. */
@@ -62,7 +62,8 @@ export function unscaledMeanFlows(): number {
 }
 
 export interface Actor {
-  ip: string;
+  /** The address as a number: IPv4 the address itself, IPv6 its 32-bit code (see ipv6Text); text by actorIp. */
+  addr: number;
   v6: boolean;
   cls: ActorClass;
   intensity: number;
@@ -71,6 +72,13 @@ export interface Actor {
   hpCount: number;
   /** Favourite port (botnet telnet port, brute-force SSH port). */
   port: number;
+  /** Last written day (index from the first) on which the actor is in the day table; -1 before its first. */
+  seen: number;
+}
+
+/** The actor's address as text (canonical). */
+export function actorIp(a: Actor): string {
+  return a.v6 ? ipv6Text(a.addr) : ipv4Text(a.addr);
 }
 
 const BOTNET_PORTS = [23, 23, 23, 2323, 22, 5555, 37215, 52869] as const;
@@ -119,14 +127,16 @@ export class Population {
     let port: number;
     if (cls === ActorClass.Botnet) port = BOTNET_PORTS[r.below(BOTNET_PORTS.length)]!;
     else port = r.float() < 0.85 ? 22 : 2222;
+    const addr = v6 ? this.addresses.nextIpv6() : this.addresses.nextIpv4();
     return {
-      ip: v6 ? this.addresses.nextIpv6() : this.addresses.nextIpv4(),
+      addr,
       v6,
       cls,
       intensity: r.lognormal(median, sigma),
       hpStart: r.below(famCount),
       hpCount,
       port,
+      seen: -1,
     };
   }
 

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DayTable } from '../days/day-table.js';
-import { dayTableToGzip, sortDayTable } from '../days/day-table-csv.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { formatDay, parseDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
@@ -17,22 +16,27 @@ import {
   RESOLVER_IPV4,
   RESOLVER_IPV6,
 } from './addresses.js';
+import { AipDayMaker, type AipDayResult, AipWorkerPool } from './aip-day.js';
 import {
-  attackFlow,
+  DAY_US,
+  DayBuffers,
+  type DayCounts,
+  type DayWorld,
+  dayRows,
+  FlowType,
+  packActors,
+  simulateDay,
+} from './day-sim.js';
+import { DaySums } from './day-table-bytes.js';
+import {
+  attackDetail,
   ConnFields,
   darkFlow,
   HoneypotTraffic,
   honeypotFlow,
   honeypotTrafficKind,
 } from './flows.js';
-import {
-  type Actor,
-  ActorClass,
-  DAILY_SIGMA,
-  INTENSITY,
-  Population,
-  unscaledMeanFlows,
-} from './population.js';
+import { type Actor, actorIp, Population, unscaledMeanFlows } from './population.js';
 import { Rng } from './rng.js';
 import {
   AsciiChunk,
@@ -75,6 +79,12 @@ export interface SynthOptions {
    * always use level 6. @default 6
    */
   gzipLevel?: number;
+  /**
+   * aip: worker threads that simulate and write day tables (0: all in the calling thread). Output does not depend on
+   * it. @default one a core (at most 4) where there are 2+ cores and the run has at least 2 million attacker-days,
+   * else 0
+   */
+  workers?: number;
   /** Called after each simulated day. */
   onProgress?: (doneDays: number, totalDays: number) => void;
 }
@@ -100,6 +110,8 @@ export interface SynthDayReport {
   date: string;
   /** Distinct attacker IPs in the day's ground truth (= rows of its day table). */
   attackers: number;
+  /** Of those, how many are in an earlier day's ground truth of this run (a knowledge base built from day 1 on). */
+  knownBefore: number;
   /** Records that are attacks (to an operating honeypot, from a non-honeypot). */
   attackFlows: number;
   /** All conn records of the day, decoys included. */
@@ -135,20 +147,20 @@ export interface SynthReport {
   meanFlowsPerAttackerDay: number;
   /** Mean over days D ≥ 2 (with attackers) of |attackers(D) ∩ attackers(D−1)| / |attackers(D)|. */
   alphaRecall: number;
+  /** Distinct attacker IPs over all days (= IPs in the union of the day tables). */
+  distinctAttackers: number;
   honeypots: SynthHoneypot[];
   lateHoneypot: SynthHoneypot;
 }
 
 /** Days simulated before the first written day so every class starts in its steady state. */
 const BURN_IN_DAYS = 45;
-/** Extra records per attack flow that hit unlisted neighbours of the honeypots. */
-const DARK_RATE = 0.045;
-/** Honeypot-originated records per attack flow. */
-const HONEYPOT_ORIGIN_RATE = 0.025;
-const DAY_US = 86_400_000_000;
 const HOUR_US = 3_600_000_000;
-
-const FlowType = { Attack: 0, Dark: 1, HoneypotOrigin: 2 } as const;
+/** Day tables being simulated, compressed or written at a time, per worker (or in the calling thread). */
+const PENDING_PER_WORKER = 2;
+const PENDING_IN_THREAD = 3;
+/** Below this many attacker-days a worker's start-up (~0.3 s) costs more than it saves. */
+const WORKERS_MIN_ATTACKER_DAYS = 2_000_000;
 
 function checkInt(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -156,87 +168,17 @@ function checkInt(name: string, value: number, min: number, max: number): void {
   }
 }
 
-/** Day-sized scratch columns, grown as needed and reused. */
-class DayBuffers {
-  ts = new Float64Array(1 << 16);
-  owner = new Int32Array(1 << 16);
-  type = new Uint8Array(1 << 16);
-  order = new Uint32Array(1 << 16);
-  readonly secondStart = new Uint32Array(86_401);
-
-  ensure(n: number): void {
-    if (n <= this.ts.length) return;
-    let cap = this.ts.length;
-    while (cap < n) cap *= 2;
-    const grow = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: (c: number) => T): T => {
-      const next = make(cap);
-      next.set(old as never);
-      return next;
-    };
-    this.ts = grow(this.ts, (c) => new Float64Array(c));
-    this.owner = grow(this.owner, (c) => new Int32Array(c));
-    this.type = grow(this.type, (c) => new Uint8Array(c));
-    this.order = new Uint32Array(cap);
-  }
-
-  /** Fills `order[0..n)` with record indices sorted by ts (ties by index): counting sort by second, then insertion. */
-  sort(n: number): void {
-    const { ts, order, secondStart } = this;
-    secondStart.fill(0);
-    for (let i = 0; i < n; i++) secondStart[Math.floor(ts[i]! / 1_000_000) + 1]!++;
-    for (let s = 1; s <= 86_400; s++) secondStart[s]! += secondStart[s - 1]!;
-    const next = secondStart.slice(0, 86_400);
-    for (let i = 0; i < n; i++) order[next[Math.floor(ts[i]! / 1_000_000)]!++] = i;
-    for (let s = 0; s < 86_400; s++) {
-      const lo = secondStart[s]!;
-      const hi = secondStart[s + 1]!;
-      if (hi - lo < 2) continue;
-      if (hi - lo > 48) {
-        const part = Array.from(order.subarray(lo, hi));
-        part.sort((a, b) => ts[a]! - ts[b]! || a - b);
-        order.set(part, lo);
-        continue;
-      }
-      for (let i = lo + 1; i < hi; i++) {
-        const v = order[i]!;
-        const t = ts[v]!;
-        let j = i - 1;
-        while (j >= lo && ts[order[j]!]! > t) {
-          order[j + 1] = order[j]!;
-          j--;
-        }
-        order[j + 1] = v;
-      }
-    }
-  }
-}
-
-/** Seconds over which an attacker's flows of one day are spread. */
-function activityWindow(r: Rng, cls: ActorClass, flows: number): number {
-  let len: number;
-  switch (cls) {
-    case ActorClass.Persistent:
-      return 86_400;
-    case ActorClass.Botnet:
-      len = r.int(3600, 36_000);
-      break;
-    case ActorClass.BruteForcer:
-      len = r.int(7200, 72_000);
-      break;
-    case ActorClass.Returner:
-      len = r.lognormal(1800, 1);
-      break;
-    default:
-      len = r.lognormal(600, 1.2);
-  }
-  // At most ~20 flows a second from one attacker.
-  return Math.min(86_400, Math.max(10, len, flows / 20));
-}
-
 /**
  * Simulates honeypot traffic (persistent scanners, churning botnets, brute-forcers with long sessions, returners after
  * gaps, one-shot scanners, a late honeypot, decoys ingest must drop) and writes it as Zeek conn logs or AIP day tables.
- * Same options ⇒ byte-identical files. Memory is bounded by one day's records, not by the total.
+ * Same options ⇒ byte-identical files. Memory is bounded by one day's records (zeek) or attackers (aip), not by the
+ * total.
+ *
+ * Random streams: the population (who is active when) has its own; every simulated day has three more, jumped 2^64
+ * draws apart. Stream A draws, attacker by attacker, what a day table sums (simulateDay); stream T the Zeek-only
+ * placement in time; stream B, in time order, the rest of each Zeek record. The aip format draws stream A alone, the
+ * very draws the zeek format makes, so its day tables are what ingesting the Zeek logs gives, without simulating a
+ * single timestamp; and as a day depends only on its actors and streams, days can be made in worker threads.
  */
 export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   const {
@@ -256,21 +198,29 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   checkInt('honeypots', honeypots, 2, MAX_HONEYPOTS);
   checkInt('seed', seed, 0, 0xffff_ffff);
   checkInt('gzipLevel', gzipLevel, 1, 9);
+  const cores = availableParallelism();
+  const workers =
+    options.workers ??
+    (cores >= 2 && days * attackersPerDay >= WORKERS_MIN_ATTACKER_DAYS ? Math.min(4, cores) : 0);
+  checkInt('workers', workers, 0, 64);
   if (format !== 'zeek' && format !== 'aip') {
     throw new UsageError(`option 'format' must be 'zeek' or 'aip', got '${String(format)}'`);
   }
-  const day0 = parseDay(startDate);
-  if (day0 === undefined)
+  const parsedStart = parseDay(startDate);
+  if (parsedStart === undefined)
     throw new UsageError(`option 'startDate' must be a YYYY-MM-DD date, got '${startDate}'`);
+  const day0: number = parsedStart;
   if (!(Number.isFinite(meanFlowsPerAttacker) && meanFlowsPerAttacker >= 1)) {
     throw new UsageError(`option 'meanFlowsPerAttacker' must be a number ≥ 1, got ${meanFlowsPerAttacker}`);
   }
   if (typeof out !== 'string' || out === '') throw new UsageError(`option 'out' must name a folder`);
   const outDir = resolve(out);
   await mkdir(outDir, { recursive: true });
+  const zeek = format === 'zeek';
 
   const rng = Rng.fromSeed(seed);
   const uidRng = rng.fork();
+  let dayStreams = uidRng.fork();
   const addresses = new AddressAllocator(rng.u32(), rng.u32());
 
   // Honeypots: IPv4 first, then IPv6. One starts late (an IPv4 one where there are two).
@@ -292,8 +242,6 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   for (let d = -BURN_IN_DAYS; d < 0; d++) population.next();
   const scale = meanFlowsPerAttacker / unscaledMeanFlows();
 
-  const buf = new DayBuffers();
-  const f = new ConnFields();
   const files: string[] = [];
   const perDay: SynthDayReport[] = [];
   const decoys = {
@@ -305,191 +253,217 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   let records = 0;
   let attackFlows = 0;
   let attackerDays = 0;
+  let distinctAttackers = 0;
   let recallSum = 0;
   let recallDays = 0;
-  let yesterday: Set<string> | undefined;
-  const pending: Promise<void>[] = [];
-  let file: GzipFileWriter | undefined;
-  const chunk = new AsciiChunk();
 
-  try {
-    for (let d = 0; d < days; d++) {
-      const dayNumber = day0 + d;
-      const date = formatDay(dayNumber);
-      const active: Actor[] = population.next();
-      const operating = hpStartDay.map((s) => s <= dayNumber);
+  /** The books of day d, kept in day order: its rows are the actors with a counted flow. */
+  const finishDay = (d: number, active: readonly Actor[], rows: Int32Array, counts: DayCounts): void => {
+    let both = 0;
+    let known = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const a = active[rows[i]!]!;
+      if (a.seen >= 0) {
+        known++;
+        if (a.seen === d - 1) both++;
+      }
+      a.seen = d;
+    }
+    const count = rows.length;
+    if (d > 0 && count > 0) {
+      recallSum += both / count;
+      recallDays++;
+    }
+    const dayRecords = counts.attackRecords + counts.dark + counts.fromHoneypot;
+    perDay.push({
+      date: formatDay(day0 + d),
+      attackers: count,
+      knownBefore: known,
+      attackFlows: counts.attackFlows,
+      records: dayRecords,
+    });
+    decoys.toNonHoneypot += counts.dark;
+    decoys.fromHoneypot += counts.fromHoneypot;
+    decoys.beforeHoneypotStart += counts.beforeStart;
+    records += dayRecords;
+    attackFlows += counts.attackFlows;
+    attackerDays += count;
+    distinctAttackers += count - known;
+    onProgress?.(d + 1, days);
+  };
 
-      // 1. Timestamps and owners of every record of the day.
-      let n = 0;
-      let attackCount = 0;
-      for (let j = 0; j < active.length; j++) {
-        const a = active[j]!;
-        const flows = Math.min(
-          INTENSITY[a.cls]!.cap,
-          Math.max(1, Math.round(scale * a.intensity * rng.lognormal(1, DAILY_SIGMA))),
-        );
-        const dark = rng.poisson(flows * DARK_RATE);
-        const lenUs = activityWindow(rng, a.cls, flows) * 1_000_000;
-        const startUs = Math.floor(rng.float() * (DAY_US - lenUs));
-        buf.ensure(n + flows + dark);
-        for (let k = 0; k < flows + dark; k++) {
-          buf.ts[n] = startUs + Math.floor(rng.float() * lenUs);
-          buf.owner[n] = j;
-          buf.type[n] = k < flows ? FlowType.Attack : FlowType.Dark;
+  /** Advances to day d: its actors, honeypots and random streams. */
+  const nextDay = (d: number) => {
+    const active = population.next();
+    const operating = Uint8Array.from(hpStartDay, (s) => (s <= day0 + d ? 1 : 0));
+    const world: DayWorld = { h4, h6, operating, scale };
+    const A = dayStreams.fork();
+    const T = A.fork();
+    const B = T.fork();
+    // Forked before B draws anything: the next day's streams never depend on what this day drew.
+    dayStreams = B.fork();
+    return { active, world, A, T, B };
+  };
+
+  if (zeek) {
+    await writeZeekDays();
+  } else {
+    await writeAipDays();
+  }
+
+  async function writeAipDays(): Promise<void> {
+    const pool = workers > 0 ? new AipWorkerPool(workers) : undefined;
+    const maker = pool === undefined ? new AipDayMaker() : undefined;
+    const limit = pool === undefined ? PENDING_IN_THREAD : PENDING_PER_WORKER * workers;
+    const inflight: { active: Actor[]; result: Promise<AipDayResult> }[] = [];
+    const finishOldest = async () => {
+      const { active, result } = inflight.shift()!;
+      const r = await result;
+      finishDay(r.d, active, r.rows, r.counts);
+    };
+    try {
+      for (let d = 0; d < days; d++) {
+        const { active, world, A } = nextDay(d);
+        const rel = `attacks.${formatDay(day0 + d)}.csv.gz`;
+        const job = { d, path: join(outDir, rel), state: A.state(), day: packActors(active), world };
+        let result: Promise<AipDayResult>;
+        if (pool !== undefined) {
+          result = pool.run(job);
+        } else {
+          const made = maker!.simulate(job);
+          result = maker!.write(job.path, made.csv).then(() => made.result);
+        }
+        // Failures surface when awaited in day order; this only keeps them from being reported unhandled before.
+        result.catch(() => {});
+        inflight.push({ active, result });
+        files.push(rel);
+        while (inflight.length >= limit) await finishOldest();
+      }
+      while (inflight.length > 0) await finishOldest();
+    } catch (error) {
+      await Promise.allSettled(inflight.map((x) => x.result));
+      throw error;
+    } finally {
+      await pool?.close();
+    }
+  }
+
+  async function writeZeekDays(): Promise<void> {
+    const buf = new DayBuffers();
+    const sums = new DaySums();
+    const f = new ConnFields();
+    const pending: Promise<void>[] = [];
+    let file: GzipFileWriter | undefined;
+    const chunk = new AsciiChunk();
+    try {
+      for (let d = 0; d < days; d++) {
+        const dayNumber = day0 + d;
+        const date = formatDay(dayNumber);
+        const { active, world, A, T, B } = nextDay(d);
+        const { operating } = world;
+        const m = active.length;
+
+        // 1. Attacker by attacker: the day's sums (stream A) and every attack and dark record placed (stream T).
+        const counts = simulateDay(A, packActors(active), world, sums, f, { T, buf });
+        let n = counts.placed;
+
+        // 2. The honeypots' own connections, then every record in time order, its details from stream B.
+        const fromHp = counts.fromHoneypot;
+        buf.ensure(n + fromHp);
+        for (let k = 0; k < fromHp; k++) {
+          let hp = T.below(honeypots);
+          if (operating[hp] !== 1) hp = (hp + 1) % honeypots;
+          buf.ts[n] = Math.floor(T.float() * DAY_US);
+          buf.owner[n] = hp;
+          buf.type[n] = FlowType.HoneypotOrigin;
           n++;
         }
-        attackCount += flows;
-      }
-      const fromHp = rng.poisson(attackCount * HONEYPOT_ORIGIN_RATE);
-      buf.ensure(n + fromHp);
-      for (let k = 0; k < fromHp; k++) {
-        let hp = rng.below(honeypots);
-        if (!operating[hp]) hp = (hp + 1) % honeypots;
-        buf.ts[n] = Math.floor(rng.float() * DAY_US);
-        buf.owner[n] = hp;
-        buf.type[n] = FlowType.HoneypotOrigin;
-        n++;
-      }
-      buf.sort(n);
-
-      // 2. Fields of each record in time order; aggregate the attacks; write the hourly logs.
-      const aggFlows = new Float64Array(active.length);
-      const aggDurUs = new Float64Array(active.length);
-      const aggPkts = new Float64Array(active.length);
-      const aggBytes = new Float64Array(active.length);
-      const epochDaySec = dayNumber * 86_400;
-      let dayAttacks = 0;
-      let fileHour = -1;
-      if (format === 'zeek') await mkdir(join(outDir, date), { recursive: true });
-      for (let p = 0; p < n; p++) {
-        const i = buf.order[p]!;
-        const tsUs = buf.ts[i]!;
-        const owner = buf.owner[i]!;
-        const type = buf.type[i]!;
-        let orig: string;
-        let resp: string;
-        if (type === FlowType.HoneypotOrigin) {
-          const v6 = owner >= h4;
-          orig = hpIp[owner]!;
-          let kind = honeypotTrafficKind(rng);
-          resp = '';
-          if (kind === HoneypotTraffic.Collector) {
-            const famBase = v6 ? h4 : 0;
-            const famCount = v6 ? h6 : h4;
-            const other = famBase + ((owner - famBase + 1 + rng.below(Math.max(1, famCount - 1))) % famCount);
-            if (other !== owner && operating[other]) resp = hpIp[other]!;
-            else kind = HoneypotTraffic.Dns;
-          } else if (kind === HoneypotTraffic.Download) {
-            for (let t = 0; t < 8 && resp === '' && active.length > 0; t++) {
-              const a = active[rng.below(active.length)]!;
-              if (a.v6 === v6) resp = a.ip;
+        buf.sort(n);
+        const ipOf = active.map(actorIp);
+        await mkdir(join(outDir, date), { recursive: true });
+        const epochDaySec = dayNumber * 86_400;
+        let fileHour = -1;
+        for (let p = 0; p < n; p++) {
+          const i = buf.order[p]!;
+          const tsUs = buf.ts[i]!;
+          const owner = buf.owner[i]!;
+          const type = buf.type[i]!;
+          let orig: string;
+          let resp: string;
+          if (type === FlowType.HoneypotOrigin) {
+            const v6 = owner >= h4;
+            orig = hpIp[owner]!;
+            let kind = honeypotTrafficKind(B);
+            resp = '';
+            if (kind === HoneypotTraffic.Collector) {
+              const famBase = v6 ? h4 : 0;
+              const famCount = v6 ? h6 : h4;
+              const other = famBase + ((owner - famBase + 1 + B.below(Math.max(1, famCount - 1))) % famCount);
+              if (other !== owner && operating[other] === 1) resp = hpIp[other]!;
+              else kind = HoneypotTraffic.Dns;
+            } else if (kind === HoneypotTraffic.Download) {
+              for (let t = 0; t < 8 && resp === '' && m > 0; t++) {
+                const k = B.below(m);
+                if (active[k]!.v6 === v6) resp = ipOf[k]!;
+              }
+              if (resp === '') kind = HoneypotTraffic.Dns;
             }
-            if (resp === '') kind = HoneypotTraffic.Dns;
-          }
-          if (kind === HoneypotTraffic.Dns) resp = v6 ? RESOLVER_IPV6 : RESOLVER_IPV4;
-          else if (kind === HoneypotTraffic.Ntp) resp = v6 ? NTP_IPV6 : NTP_IPV4;
-          honeypotFlow(rng, f, v6, kind);
-          decoys.fromHoneypot++;
-        } else {
-          const a = active[owner]!;
-          orig = a.ip;
-          if (type === FlowType.Dark) {
-            const pool = a.v6 ? DARK_IPV6 : DARK_IPV4;
-            resp = pool[rng.below(pool.length)]!;
-            darkFlow(rng, f, a.v6);
-            decoys.toNonHoneypot++;
+            if (kind === HoneypotTraffic.Dns) resp = v6 ? RESOLVER_IPV6 : RESOLVER_IPV4;
+            else if (kind === HoneypotTraffic.Ntp) resp = v6 ? NTP_IPV6 : NTP_IPV4;
+            honeypotFlow(B, f, v6, kind);
           } else {
-            const famCount = a.v6 ? h6 : h4;
-            const hp = (a.v6 ? h4 : 0) + ((a.hpStart + rng.below(a.hpCount)) % famCount);
-            resp = hpIp[hp]!;
-            attackFlow(rng, f, a);
-            if (operating[hp]) {
-              aggFlows[owner]!++;
-              if (f.durationUs > 0) aggDurUs[owner]! += f.durationUs;
-              aggPkts[owner]! += f.origPkts;
-              aggBytes[owner]! += f.origIpBytes;
-              dayAttacks++;
+            const a = active[owner]!;
+            orig = ipOf[owner]!;
+            if (type === FlowType.Dark) {
+              const pool = a.v6 ? DARK_IPV6 : DARK_IPV4;
+              resp = pool[B.below(pool.length)]!;
+              darkFlow(B, f, a.v6);
             } else {
-              decoys.beforeHoneypotStart++;
+              resp = hpIp[buf.hp[i]!]!;
+              f.kind = buf.kind[i]!;
+              f.variant = buf.variant[i]!;
+              f.durationUs = buf.durationUs[i]!;
+              f.origPkts = buf.origPkts[i]!;
+              f.origBytes = buf.origBytes[i]!;
+              f.origIpBytes = buf.origIpBytes[i]!;
+              attackDetail(B, f, a);
             }
           }
-        }
-        if (format !== 'zeek') continue;
-        const hour = Math.floor(tsUs / HOUR_US);
-        if (hour !== fileHour) {
-          if (file !== undefined) {
-            await file.write(chunk.take());
-            file.end(zeekFooter(zeekStamp(date, fileHour + 1)));
-            pending.push(file.done);
-            file = undefined;
+          const hour = Math.floor(tsUs / HOUR_US);
+          if (hour !== fileHour) {
+            if (file !== undefined) {
+              await file.write(chunk.take());
+              file.end(zeekFooter(zeekStamp(date, fileHour + 1)));
+              pending.push(file.done);
+              file = undefined;
+            }
+            while (pending.length >= 3) await pending.shift();
+            fileHour = hour;
+            const rel = `${date}/${zeekHourFileName(hour)}`;
+            file = new GzipFileWriter(join(outDir, rel), gzipLevel);
+            files.push(rel);
+            chunk.str(zeekHeader(zeekStamp(date, hour)));
           }
-          while (pending.length >= 3) await pending.shift();
-          fileHour = hour;
-          const rel = `${date}/${zeekHourFileName(hour)}`;
-          file = new GzipFileWriter(join(outDir, rel), gzipLevel);
-          files.push(rel);
-          chunk.str(zeekHeader(zeekStamp(date, hour)));
+          const sec = Math.floor(tsUs / 1_000_000);
+          appendConnLine(chunk, epochDaySec + sec, tsUs - sec * 1_000_000, uidRng, orig, resp, f);
+          if (chunk.full) await file!.write(chunk.take());
         }
-        const sec = Math.floor(tsUs / 1_000_000);
-        appendConnLine(chunk, epochDaySec + sec, tsUs - sec * 1_000_000, uidRng, orig, resp, f);
-        if (chunk.full) await file!.write(chunk.take());
-      }
-      if (file !== undefined) {
-        await file.write(chunk.take());
-        const closeStamp =
-          fileHour === 23 ? zeekStamp(formatDay(dayNumber + 1), 0) : zeekStamp(date, fileHour + 1);
-        file.end(zeekFooter(closeStamp));
-        pending.push(file.done);
-        file = undefined;
-      }
-
-      // 3. The day's ground truth.
-      const ips: string[] = [];
-      const rows: number[] = [];
-      for (let j = 0; j < active.length; j++) {
-        if (aggFlows[j]! > 0) {
-          ips.push(active[j]!.ip);
-          rows.push(j);
+        if (file !== undefined) {
+          await file.write(chunk.take());
+          const closeStamp =
+            fileHour === 23 ? zeekStamp(formatDay(dayNumber + 1), 0) : zeekStamp(date, fileHour + 1);
+          file.end(zeekFooter(closeStamp));
+          pending.push(file.done);
+          file = undefined;
         }
+        finishDay(d, active, dayRows(sums, m), counts);
       }
-      if (format === 'aip') {
-        const pick = (col: Float64Array, div = 1) => Float64Array.from(rows, (j) => col[j]! / div);
-        const table: DayTable = {
-          date,
-          ip: ips,
-          flows: pick(aggFlows),
-          duration: pick(aggDurUs, 1_000_000),
-          packets: pick(aggPkts),
-          bytes: pick(aggBytes),
-        };
-        const rel = `attacks.${date}.csv.gz`;
-        await writeFileAtomic(join(outDir, rel), dayTableToGzip(sortDayTable(table)));
-        files.push(rel);
-      }
-      const today = new Set(ips);
-      if (yesterday !== undefined && today.size > 0) {
-        let both = 0;
-        for (const ip of today) if (yesterday.has(ip)) both++;
-        recallSum += both / today.size;
-        recallDays++;
-      }
-      yesterday = today;
-      perDay.push({
-        date,
-        attackers: ips.length,
-        attackFlows: dayAttacks,
-        records: n,
-      });
-      records += n;
-      attackFlows += dayAttacks;
-      attackerDays += ips.length;
-      onProgress?.(d + 1, days);
+      await Promise.all(pending.splice(0));
+    } catch (error) {
+      await file?.abort();
+      await Promise.allSettled(pending);
+      throw error;
     }
-    await Promise.all(pending.splice(0));
-  } catch (error) {
-    await file?.abort();
-    await Promise.allSettled(pending);
-    throw error;
   }
 
   const honeypotCsv = `public_ip,operation_start_date,operation_end_date\n${hpList.map((h) => `${h.ip},${h.start},`).join('\n')}\n`;
@@ -511,6 +485,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
     perDay,
     meanFlowsPerAttackerDay: attackerDays > 0 ? attackFlows / attackerDays : 0,
     alphaRecall: recallDays > 0 ? recallSum / recallDays : 0,
+    distinctAttackers,
     honeypots: hpList,
     lateHoneypot: hpList[late]!,
   };

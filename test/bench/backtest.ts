@@ -47,7 +47,11 @@ export async function benchBacktest(): Promise<BenchLine[]> {
       value: `${s.toFixed(1)} s for ${f.days} days × ${experiment.models.length} models × ${experiment.budgets.length} budgets (target < 180 s)`,
       ok: s < 180,
     },
-    { name: 'peak RSS', value: `${(f.maxRssKb / 1024).toFixed(0)} MB (target < 4096)`, ok: f.maxRssKb < 4096 * 1024 },
+    {
+      name: 'peak RSS',
+      value: `${(f.maxRssKb / 1024).toFixed(0)} MB (target < 4096)`,
+      ok: f.maxRssKb < 4096 * 1024,
+    },
     {
       name: 'time split (s)',
       value: `fold ${(f.timings.foldMs / 1000).toFixed(1)}, truth ${(f.timings.truthMs / 1000).toFixed(1)}, score ${(f.timings.scoreMs / 1000).toFixed(1)}`,

@@ -5,10 +5,12 @@ import { benchBacktest } from './backtest.js';
 import { BENCH_DIR, type BenchLine } from './common.js';
 import { benchForest } from './forest.js';
 import { benchIngest } from './ingest.js';
+import { benchSynthYear } from './synth-year.js';
 
 const benches: Record<string, () => Promise<BenchLine[]>> = {
   ingest: benchIngest,
   forest: benchForest,
+  'synth-year': benchSynthYear,
   backtest: benchBacktest,
 };
 

@@ -77,6 +77,19 @@ describe.each(modelNames())('conformance: %s', (name) => {
     }
   });
 
+  it('ctx.limit: the top `limit` entries are exactly those of the full ranking', async () => {
+    const model = getModel(name).create({});
+    const kb = await knowledgeFor(model);
+    const full = model.rank(modelContext(kb.asOf(D), { seed: SEED }));
+    for (const limit of [1, 2, 5, 13, 29, 500]) {
+      const top = model.rank(modelContext(kb.asOf(D), { seed: SEED, limit }));
+      const k = Math.min(limit, full.ids.length);
+      expect(top.ids.length).toBeGreaterThanOrEqual(k);
+      expect(plain(top).ips.slice(0, k)).toEqual(plain(full).ips.slice(0, k));
+      expect(plain(top).scores.slice(0, k)).toEqual(plain(full).scores.slice(0, k));
+    }
+  });
+
   it('same seed ⇒ same list (fresh knowledge, fresh model)', async () => {
     const a = runOn(getModel(name).create(), await knowledgeFor(getModel(name).create()));
     const b = runOn(getModel(name).create(), await knowledgeFor(getModel(name).create()));

@@ -61,5 +61,5 @@ export function classifierRank(
   const p = fitted.classifier.predictProbability(attackerFeatures(view));
   if (params.rankBy === 'prediction')
     for (let i = 0; i < p.length; i++) p[i] = p[i]! > params.threshold ? 1 : 0;
-  return rankByScore(view, p);
+  return rankByScore(view, p, undefined, ctx.limit);
 }
