@@ -13,9 +13,9 @@ import { addDays, dayRange, parseDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
 import { type Budget, budgetLabel, type Experiment } from './experiment.js';
 import type { ListFacts } from './facts.js';
-import { ListHistory, scoreList } from './list-facts.js';
+import { ListHistory, StampMarks, scoreList } from './list-facts.js';
 import { getMetric, type Metric } from './metrics/index.js';
-import { buildTruth, type Truth } from './truth.js';
+import { buildTruth, type Truth, TruthScratch } from './truth.js';
 
 /** One value of per_day.csv (long format). */
 export interface PerDayRow {
@@ -138,7 +138,8 @@ export async function runBacktest(
   const source = cache.asDataset();
   const days = dayRange(experiment.from, experiment.to);
   const observableFrom = parseDay(experiment.from)! - 1;
-  const histories = models.map(() => experiment.budgets.map(() => new ListHistory(observableFrom)));
+  const marks = new StampMarks();
+  const histories = models.map(() => experiment.budgets.map(() => new ListHistory(observableFrom, marks)));
   const rows: PerDayRow[] = [];
   const skipped: SkippedTarget[] = [];
   const scoredDays: string[] = [];
@@ -146,6 +147,7 @@ export async function runBacktest(
   const timings: BacktestTimings = { totalMs: 0, foldMs: 0, truthMs: 0, scoreMs: 0, rankMs: {} };
   for (const m of models) timings.rankMs[m.label] = 0;
   const budgetLabels = experiment.budgets.map(budgetLabel);
+  const scratches = horizons.map(() => new TruthScratch());
   // With top-K budgets only (no natural list, no allowlist to remove first), models need rank only the top max(K).
   const limit =
     !options.exclude && experiment.budgets.every((b) => b !== 'natural')
@@ -164,10 +166,10 @@ export async function runBacktest(
 
     t = performance.now();
     const truths: (Truth | null)[] = [];
-    for (const h of horizons) {
+    for (const [hi, h] of horizons.entries()) {
       const target = addDays(date, h);
       if (source.has(target)) {
-        truths.push(buildTruth(view, await cache.get(target)));
+        truths.push(buildTruth(view, await cache.get(target), scratches[hi]));
       } else {
         truths.push(null);
         const reason =
@@ -219,6 +221,9 @@ export async function runBacktest(
       });
       timings.scoreMs += performance.now() - t;
     }
+    truths.forEach((truth, hi) => {
+      if (truth) scratches[hi]!.release(truth);
+    });
     options.onProgress?.(di + 1, days.length, date);
   }
   timings.totalMs = performance.now() - t0;

@@ -9,4 +9,5 @@ export * from './metrics/index.js';
 export * from './results.js';
 export * from './run-experiment.js';
 export * from './stats/index.js';
+export * from './summary-text.js';
 export * from './truth.js';

@@ -63,49 +63,72 @@ export interface ListHistoryFacts {
   latencyDays: number;
 }
 
-const NEVER = -0x80000000;
+/**
+ * A marker array shared by every ListHistory of a run: each comparison marks the previous list with a fresh stamp, so
+ * one array of one int per known IP serves all models and budgets.
+ */
+export class StampMarks {
+  #mark = new Int32Array(0);
+  #stamp = 0;
+
+  /** A fresh stamp and an array of at least n entries none of which holds it. */
+  next(n: number): { mark: Int32Array; stamp: number } {
+    if (this.#mark.length < n) {
+      const grown = new Int32Array(Math.max(n, Math.ceil(this.#mark.length * 1.5)));
+      grown.set(this.#mark);
+      this.#mark = grown;
+    }
+    return { mark: this.#mark, stamp: ++this.#stamp };
+  }
+}
 
 export class ListHistory {
   #previous: Int32Array | undefined;
-  #previousDay = NEVER;
-  #firstListed = new Int32Array(0);
-  #mark = new Int32Array(0);
-  #stamp = 0;
+  #previousDay = Number.NaN;
+  /** Per knowledge id: 0 if never listed, else the day of its first listing − observableFrom + 1 (2 bytes an IP). */
+  #firstListed = new Uint16Array(0);
+  readonly #marks: StampMarks;
 
   /**
    * @param observableFrom day number from which an IP's first attack counts as observed: first listings of IPs first
    * seen earlier are left out of the latency (their first possible listing came before the run started).
+   * @param marks shared with the other histories of the run (one is made if not given).
    */
-  constructor(private readonly observableFrom: number) {}
+  constructor(
+    private readonly observableFrom: number,
+    marks?: StampMarks,
+  ) {
+    this.#marks = marks ?? new StampMarks();
+  }
 
   /** Records the list for day `day` (days strictly increasing) and returns its churn and latency facts. */
   add(list: RankedList, day: number, columns: KnowledgeColumns): ListHistoryFacts {
     const ids = list.ids;
     const n = columns.firstSeen.length;
     if (this.#firstListed.length < n) {
-      const grown = new Int32Array(Math.max(n, this.#firstListed.length * 2)).fill(NEVER);
+      const grown = new Uint16Array(Math.max(n, Math.ceil(this.#firstListed.length * 1.5)));
       grown.set(this.#firstListed);
       this.#firstListed = grown;
-      const mark = new Int32Array(grown.length);
-      mark.set(this.#mark);
-      this.#mark = mark;
     }
     let previousSize = Number.NaN;
     let shared = Number.NaN;
     if (this.#previous !== undefined && this.#previousDay === day - 1) {
-      const stamp = ++this.#stamp;
+      const { mark, stamp } = this.#marks.next(n);
       const prev = this.#previous;
-      for (let i = 0; i < prev.length; i++) this.#mark[prev[i]!] = stamp;
+      for (let i = 0; i < prev.length; i++) mark[prev[i]!] = stamp;
       shared = 0;
-      for (let i = 0; i < ids.length; i++) if (this.#mark[ids[i]!] === stamp) shared++;
+      for (let i = 0; i < ids.length; i++) if (mark[ids[i]!] === stamp) shared++;
       previousSize = prev.length;
     }
+    const offset = day - this.observableFrom + 1;
+    if (!(offset >= 1 && offset <= 0xffff))
+      throw new RangeError(`ListHistory: day ${day} is outside 1..65535 days after ${this.observableFrom}`);
     let firstListings = 0;
     let latencyDays = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (this.#firstListed[id] !== NEVER) continue;
-      this.#firstListed[id] = day;
+      if (this.#firstListed[id] !== 0) continue;
+      this.#firstListed[id] = offset;
       const first = columns.firstSeen[id]!;
       if (first >= this.observableFrom) {
         firstListings++;

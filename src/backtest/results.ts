@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import type { Analysis } from './analyze.js';
 import type { BacktestRun } from './backtest.js';
 import { datasetFingerprint } from './dataset-source.js';
+import { summaryText } from './summary-text.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -208,11 +209,12 @@ export async function writeResults(
       analysisMs: Math.round(extra.analysisMs),
       rankMs: Object.fromEntries(Object.entries(run.timings.rankMs).map(([k, v]) => [k, Math.round(v)])),
     },
-    files: ['per_day.csv', 'summary.csv', 'comparisons.csv'],
+    files: ['per_day.csv', 'summary.csv', 'comparisons.csv', 'summary.txt'],
   };
   await writeFile(join(tmp, 'per_day.csv'), perDayCsv(run));
   await writeFile(join(tmp, 'summary.csv'), summaryCsv(analysis));
   await writeFile(join(tmp, 'comparisons.csv'), comparisonsCsv(analysis));
+  await writeFile(join(tmp, 'summary.txt'), summaryText(run, analysis));
   await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await rename(tmp, dir);
   return { dir, files: ['manifest.json', ...manifest.files].map((f) => join(dir, f)) };

@@ -11,8 +11,10 @@ export interface Truth {
   table: DayTable;
   /** Attackers (P). */
   positives: number;
-  /** For each knowledge id of the view: the attacker's row in `table`, or -1. */
+  /** For each knowledge id of the view: the attacker's row in `table`, or -1 (may be longer than the view). */
   rowById: Int32Array;
+  /** For each row of `table`: the attacker's knowledge id, or -1 when it was not known before D. */
+  idByRow: Int32Array;
   /** Attackers known to the view (seen before D). */
   returningPositives: number;
   totalFlows: number;
@@ -58,12 +60,35 @@ export function discount(i: number): number {
   return 1 / Math.log2(i + 2);
 }
 
-export function buildTruth(view: KnowledgeView, table: DayTable): Truth {
-  const rowById = new Int32Array(view.size).fill(-1);
+/**
+ * A reusable id → row index, so a day's truth costs O(attackers), not O(known IPs): take() hands out a buffer of at
+ * least n entries, all -1; release() puts back -1 where a truth wrote. One per truth alive at a time.
+ */
+export class TruthScratch {
+  #buffer = new Int32Array(0);
+
+  take(n: number): Int32Array {
+    if (this.#buffer.length < n) {
+      const grown = new Int32Array(Math.max(n, Math.ceil(this.#buffer.length * 1.5))).fill(-1);
+      this.#buffer = grown;
+    }
+    return this.#buffer;
+  }
+
+  release(truth: Truth): void {
+    if (truth.rowById !== this.#buffer) return;
+    const ids = truth.idByRow;
+    for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0) this.#buffer[ids[r]!] = -1;
+  }
+}
+
+export function buildTruth(view: KnowledgeView, table: DayTable, scratch?: TruthScratch): Truth {
+  const rowById = scratch ? scratch.take(view.size) : new Int32Array(view.size).fill(-1);
+  const idByRow = view.idsOf(table.ip);
   let returning = 0;
-  for (let r = 0; r < table.ip.length; r++) {
-    const id = view.idOf(table.ip[r]!);
-    if (id !== undefined) {
+  for (let r = 0; r < idByRow.length; r++) {
+    const id = idByRow[r]!;
+    if (id >= 0) {
       rowById[id] = r;
       returning++;
     }
@@ -81,6 +106,7 @@ export function buildTruth(view: KnowledgeView, table: DayTable): Truth {
     table,
     positives: table.ip.length,
     rowById,
+    idByRow,
     returningPositives: returning,
     totalFlows: sum(table.flows),
     totalPackets: sum(table.packets),

@@ -44,6 +44,8 @@ export interface KnowledgeView {
   ip(id: number): string;
   /** Id of an IP known before D, or undefined. */
   idOf(ip: string): number | undefined;
+  /** Ids of many IPs at once (-1 for an IP not known before D): one check, one pass. */
+  idsOf(ips: readonly string[]): Int32Array;
   /** Every id, ordered by IP numerically (IPv4 before IPv6): the tie order of every ranked list (DESIGN §4). */
   ipOrder(): Int32Array;
   /**
@@ -106,6 +108,17 @@ class View implements KnowledgeView {
   idOf(ip: string): number | undefined {
     const id = this.access().index.get(ip);
     return id !== undefined && id < this.size ? id : undefined;
+  }
+
+  idsOf(ips: readonly string[]): Int32Array {
+    const index = this.access().index;
+    const size = this.size;
+    const out = new Int32Array(ips.length);
+    for (let i = 0; i < ips.length; i++) {
+      const id = index.get(ips[i]!);
+      out[i] = id !== undefined && id < size ? id : -1;
+    }
+    return out;
   }
 
   ipOrder(): Int32Array {

@@ -92,6 +92,29 @@ function normalize(x: Float64Array, how: Normalization): void {
   else x.fill(0);
 }
 
+const featureCache = new WeakMap<KnowledgeView, Map<Normalization, readonly Float64Array[]>>();
+
+/**
+ * AIP's eight features of every IP of a view, each column scaled by `how` (DESIGN §3). Computed once per view and
+ * normalization and shared: Prioritize_Consistent, Prioritize_New and every tuning config of one day read the same
+ * columns, which must not be modified. O(IPs) the first time, O(1) after.
+ */
+export function normalizedAipFeatures(view: KnowledgeView, how: Normalization): readonly Float64Array[] {
+  let byHow = featureCache.get(view);
+  if (byHow === undefined) {
+    byHow = new Map();
+    featureCache.set(view, byHow);
+  }
+  let x = byHow.get(how);
+  if (x === undefined) {
+    const columns = aipFeatures(view);
+    for (const column of columns) normalize(column, how);
+    x = Object.freeze(columns);
+    byHow.set(how, x);
+  }
+  return x;
+}
+
 /**
  * Score of every known IP (by id): Σ wᵢ·xᵢ over the normalised features × decay(d, t), with d = D − last_seen (days
  * from the replayed date, not the wall clock) and t = last_seen − first_seen. Vectorised over columns: O(IPs).
@@ -104,8 +127,7 @@ export function prioritizeScores(
   decay?: DecayFunction,
 ): Float64Array {
   const n = view.size;
-  const x = aipFeatures(view);
-  for (const column of x) normalize(column, params.normalization);
+  const x = normalizedAipFeatures(view, params.normalization);
   const w = params.weights;
   const [x0, x1, x2, x3, x4, x5, x6, x7] = x as [
     Float64Array,

@@ -6,6 +6,8 @@ import ipaddr from 'ipaddr.js';
  * alone would accept `10` or `0x0a.0.0.1`, which no log means as an address.
  */
 export function canonicalIp(text: string): string | undefined {
+  // Fast path: a dotted quad already in canonical form (no leading zeros) is its own canonical text.
+  if (isCanonicalIpv4(text)) return text;
   if (text.includes(':')) {
     if (!ipaddr.IPv6.isValid(text)) return undefined;
     return ipaddr.IPv6.parse(text).toRFC5952String();
@@ -24,6 +26,29 @@ export function ipSortKey(ip: string): Buffer {
   key[0] = bytes.length === 4 ? 4 : 6;
   key.set(bytes, 17 - bytes.length);
   return key;
+}
+
+/** Whether `text` is an IPv4 dotted quad in canonical form: four decimal parts 0..255, no leading zeros. */
+export function isCanonicalIpv4(text: string): boolean {
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  let leadingZero = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255) return false;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) leadingZero = c === 48;
+      else if (leadingZero || digits === 3) return false;
+      part = part * 10 + (c - 48);
+      digits++;
+    } else return false;
+  }
+  return dots === 3 && digits > 0 && part <= 255;
 }
 
 /** IPv4 dotted quad → unsigned 32-bit number, or -1 if `ip` is not a canonical IPv4 text. */

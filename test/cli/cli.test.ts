@@ -187,6 +187,7 @@ describe('aiplab CLI', () => {
       'manifest.json',
       'per_day.csv',
       'summary.csv',
+      'summary.txt',
     ]);
   }, 60_000);
 

@@ -1,5 +1,15 @@
+import ipaddr from 'ipaddr.js';
+import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, dayRange, formatDay, formatDuration, parseDay, sortIpIndex } from '../../src/index.js';
+import {
+  canonicalIp,
+  dayRange,
+  formatDay,
+  formatDuration,
+  isCanonicalIpv4,
+  parseDay,
+  sortIpIndex,
+} from '../../src/index.js';
 import { parseDecimalBytes } from '../../src/ingest/parse-number.js';
 
 describe('canonicalIp', () => {
@@ -91,5 +101,34 @@ describe('parseDecimalBytes', () => {
     }
     const sci = Buffer.from('1.5e-3');
     expect(parseDecimalBytes(sci, 0, sci.length)).toBe(0.0015);
+  });
+});
+
+describe('isCanonicalIpv4 (the fast path of canonicalIp)', () => {
+  it("agrees with ipaddr.js's parse-and-print on edge cases and random dotted strings", () => {
+    const cases = [
+      '1.2.3.4',
+      '0.0.0.0',
+      '255.255.255.255',
+      '256.1.1.1',
+      '01.2.3.4',
+      '1.2.3.04',
+      '1.2.3',
+      '1.2.3.4.5',
+    ];
+    cases.push('1..2.3', '1.2.3.4 ', 'a.b.c.d', '1.2.3.', '000.1.1.1', '1.2.3.256', '00.1.1.1', '', '.1.2.3');
+    const g = xoroshiro128plus(5);
+    const alphabet = '0123456789..';
+    for (let i = 0; i < 20_000; i++) {
+      const len = unsafeUniformIntDistribution(1, 16, g);
+      let s = '';
+      for (let j = 0; j < len; j++) s += alphabet[unsafeUniformIntDistribution(0, alphabet.length - 1, g)];
+      cases.push(s);
+    }
+    for (const c of cases) {
+      const slow = ipaddr.IPv4.isValidFourPartDecimal(c) ? ipaddr.IPv4.parse(c).toString() : undefined;
+      expect(isCanonicalIpv4(c), c).toBe(slow === c);
+      expect(canonicalIp(c), c).toBe(slow);
+    }
   });
 });

@@ -1,10 +1,7 @@
-import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { type Analysis, headlineStatements } from '../../backtest/analyze.js';
-import type { BacktestRun } from '../../backtest/backtest.js';
 import { readExperiment } from '../../backtest/experiment.js';
-import { HEADLINE_METRICS } from '../../backtest/metrics/index.js';
 import { runExperiment } from '../../backtest/run-experiment.js';
+import { summaryText } from '../../backtest/summary-text.js';
 import { formatDuration } from '../../util/index.js';
 import { createProgress } from '../progress.js';
 
@@ -12,38 +9,6 @@ interface BacktestFlags {
   out: string;
   cache: string;
   quiet?: boolean;
-}
-
-function fmt(x: number): string {
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? '–' : String(x);
-  return x.toFixed(3);
-}
-
-/** The summary as a table per budget: models × headline metrics, each `mean [CI]`. */
-export function summaryTables(run: BacktestRun, analysis: Analysis): string {
-  const metrics = HEADLINE_METRICS.filter((m) => run.metricColumns.includes(m));
-  const level = Math.round(run.experiment.bootstrap.level * 100);
-  const parts: string[] = [];
-  for (const budget of run.experiment.budgets.map(String)) {
-    const table = new Table({
-      head: [`budget ${budget}`, 'size', ...metrics],
-      style: { head: [], border: [] },
-    });
-    for (const model of run.experiment.models.map((m) => m.label)) {
-      const cell = (metric: string) => {
-        const s = analysis.summary.find(
-          (r) => r.model === model && r.budget === budget && r.metric === metric,
-        );
-        return s && s.n > 0 ? `${fmt(s.mean)} [${fmt(s.ciLow)}, ${fmt(s.ciHigh)}]` : '–';
-      };
-      const size = analysis.summary.find(
-        (r) => r.model === model && r.budget === budget && r.metric === 'size',
-      );
-      table.push([model, size && size.n > 0 ? String(Math.round(size.mean)) : '–', ...metrics.map(cell)]);
-    }
-    parts.push(table.toString());
-  }
-  return `mean across days [${level}% bootstrap CI of the mean]\n${parts.join('\n')}\n`;
 }
 
 export function registerBacktest(program: Command): void {
@@ -83,10 +48,7 @@ export function registerBacktest(program: Command): void {
       lines.push(
         `${experiment.id}: ${run.days.length} days ${experiment.from} .. ${experiment.to}, ${run.scoredDays.length} scored, ${experiment.models.length} models × ${experiment.budgets.length} budgets in ${formatDuration(run.timings.totalMs / 1000)}`,
       );
-      const missing = run.skipped.filter((s) => s.horizon === 0);
-      if (missing.length > 0) lines.push(`not scored (no data): ${missing.map((s) => s.date).join(', ')}`);
-      lines.push(summaryTables(run, analysis));
-      for (const s of headlineStatements(run, analysis)) lines.push(s);
+      lines.push(summaryText(run, analysis));
       for (const w of run.warnings.slice(0, 10)) lines.push(`warning (${w.count}×): ${w.message}`);
       if (run.warnings.length > 10)
         lines.push(`… ${run.warnings.length - 10} more warnings in manifest.json`);
