@@ -53,8 +53,8 @@ export function parseDayTableCsv(
   date: string,
   file: string,
 ): { table: DayTable; ignoredColumns: string[] } {
-  const lines = text.split('\n');
-  const headerLine = (lines[0] ?? '').replace(/^\uFEFF/, '').trim();
+  const firstEnd = text.indexOf('\n');
+  const headerLine = (firstEnd < 0 ? text : text.slice(0, firstEnd)).replace(/^\uFEFF/, '').trim();
   if (headerLine === '')
     throw new DataError('empty file: expected the header orig,flows,duration,packets,bytes', {
       file,
@@ -73,37 +73,61 @@ export function parseDayTableCsv(
   const ip: string[] = [];
   const cols = [[], [], [], []] as number[][];
   const seen = new Set<string>();
-  for (let n = 1; n < lines.length; n++) {
-    const raw = lines[n]!.replace(/\r$/, '');
-    if (raw.trim() === '') continue;
-    const cells = raw.split(',');
-    const where = { file, line: n + 1 };
-    if (cells.length !== header.length) {
-      throw new DataError(`expected ${header.length} fields, found ${cells.length}`, where);
+  const width = header.length;
+  // Which value each field goes to: -1 ignored, 0 orig, 1..4 the numeric columns.
+  const target = new Int8Array(width).fill(-1);
+  index.forEach((field, k) => {
+    target[field] = k;
+  });
+  const cells: string[] = new Array(width);
+  // One pass over the text: lines and fields are found with indexOf, no array of lines is made.
+  let lineNo = 1;
+  let pos = firstEnd < 0 ? text.length : firstEnd + 1;
+  while (pos < text.length) {
+    lineNo++;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const next = end + 1;
+    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    let fields = 0;
+    let blank = true;
+    let p = pos;
+    while (true) {
+      let comma = text.indexOf(',', p);
+      if (comma < 0 || comma > end) comma = end;
+      const cell = text.slice(p, comma);
+      if (fields < width) cells[fields] = cell;
+      fields++;
+      if (blank && cell.trim() !== '') blank = false;
+      if (comma === end) break;
+      p = comma + 1;
     }
-    const addr = canonicalIp(cells[index[0]!]!.trim());
-    if (addr === undefined)
-      throw new DataError(`not an IP address: '${cells[index[0]!]}'`, {
-        ...where,
-        field: 'orig',
-      });
-    if (seen.has(addr))
-      throw new DataError(`IP ${addr} appears twice in one day`, {
-        ...where,
-        field: 'orig',
-      });
-    seen.add(addr);
-    ip.push(addr);
-    for (let k = 1; k < DAY_TABLE_COLUMNS.length; k++) {
-      const cell = cells[index[k]!]!.trim();
-      const v = Number(cell);
-      if (cell === '' || !Number.isFinite(v) || v < 0) {
-        throw new DataError(`not a non-negative number: '${cell}'`, {
-          ...where,
-          field: DAY_TABLE_COLUMNS[k]!,
-        });
+    pos = next;
+    if (blank && fields === 1) continue;
+    const where = { file, line: lineNo };
+    if (fields !== width) throw new DataError(`expected ${width} fields, found ${fields}`, where);
+    for (let f = 0; f < width; f++) {
+      const k = target[f]!;
+      if (k < 0) continue;
+      const rawCell = cells[f]!;
+      const cell = isTrimmed(rawCell) ? rawCell : rawCell.trim();
+      if (k === 0) {
+        const addr = canonicalIp(cell);
+        if (addr === undefined)
+          throw new DataError(`not an IP address: '${rawCell}'`, { ...where, field: 'orig' });
+        if (seen.has(addr))
+          throw new DataError(`IP ${addr} appears twice in one day`, { ...where, field: 'orig' });
+        seen.add(addr);
+        ip.push(addr);
+      } else {
+        const v = Number(cell);
+        if (cell === '' || !Number.isFinite(v) || v < 0)
+          throw new DataError(`not a non-negative number: '${cell}'`, {
+            ...where,
+            field: DAY_TABLE_COLUMNS[k]!,
+          });
+        cols[k - 1]!.push(v);
       }
-      cols[k - 1]!.push(v);
     }
   }
   return {
@@ -117,6 +141,15 @@ export function parseDayTableCsv(
     },
     ignoredColumns,
   };
+}
+
+/** Whether a cell has no leading or trailing whitespace (the common case: no trim, no copy). */
+function isTrimmed(cell: string): boolean {
+  if (cell.length === 0) return true;
+  const a = cell.charCodeAt(0);
+  const b = cell.charCodeAt(cell.length - 1);
+  // Printable ASCII at both ends; anything else goes through String.prototype.trim as before.
+  return a > 32 && a < 127 && b > 32 && b < 127;
 }
 
 /** Reads an `attacks.YYYY-MM-DD.csv[.gz]` file (gzip detected by its magic bytes, not its name). */

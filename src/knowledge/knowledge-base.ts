@@ -4,7 +4,8 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { formatDay, parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import type { DayRows } from './day-rows.js';
-import { IP_KEY_WORDS, writeIpKey } from './ip-key.js';
+import { IpIndex } from './ip-index.js';
+import { IP_KEY_WORDS } from './ip-key.js';
 import { decodeKnowledge, encodeKnowledge } from './knowledge-snapshot.js';
 import type { KnowledgeState, UndoLog } from './knowledge-state.js';
 import { type KnowledgeView, liveView } from './knowledge-view.js';
@@ -39,8 +40,7 @@ function emptyKnowledgeState(retainDays: number): KnowledgeState {
   return {
     retainDays,
     n: 0,
-    ips: [],
-    index: new Map(),
+    index: new IpIndex(cap),
     ipKeys: new Uint32Array(cap * IP_KEY_WORDS),
     flows: new Float64Array(cap),
     duration: new Float64Array(cap),
@@ -183,13 +183,12 @@ export class KnowledgeBase {
             );
           }
         }
-        let id = s.index.get(ip);
-        if (id === undefined) {
+        let id = s.index.find(ip, s.ipKeys);
+        if (id < 0) {
           id = s.n;
           this.#grow(id + 1);
-          writeIpKey(ip, s.ipKeys, id * IP_KEY_WORDS);
-          s.index.set(ip, id);
-          s.ips.push(ip);
+          IpIndex.writeKey(ip, s.ipKeys, id * IP_KEY_WORDS);
+          s.index.insert(id, ip, s.ipKeys);
           s.n++;
         }
         if (this.#stamp[id] === day) throw new DataError(`day table ${table.date}: IP ${ip} appears twice`);
@@ -199,11 +198,8 @@ export class KnowledgeBase {
     } catch (error) {
       // Leave no trace of the bad table.
       for (let k = 0; k < i; k++) this.#stamp[ids[k]!] = NO_STAMP;
-      for (let id = n0; id < s.n; id++) {
-        s.index.delete(s.ips[id]!);
-        this.#stamp[id] = NO_STAMP;
-      }
-      s.ips.length = n0;
+      for (let id = n0; id < s.n; id++) this.#stamp[id] = NO_STAMP;
+      if (s.n > n0) s.index.truncate(n0, s.ipKeys);
       s.n = n0;
       throw error;
     }

@@ -1,6 +1,7 @@
 import { formatDay } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
 import type { DayRows } from './day-rows.js';
+import { IpIndex } from './ip-index.js';
 import { IP_KEY_WORDS } from './ip-key.js';
 import type { KnowledgeState, UndoLog } from './knowledge-state.js';
 
@@ -74,7 +75,11 @@ export function encodeKnowledge(s: KnowledgeState): Uint8Array {
   const sections: [string, Dtype, Uint8Array][] = [];
   const add = (name: string, dtype: Dtype, data: Typed | Uint8Array) =>
     sections.push([name, dtype, data instanceof Uint8Array ? data : bytesOf(data)]);
-  add('ips', 'utf8', Buffer.from(s.ips.join('\n'), 'utf8'));
+  add(
+    'ips',
+    'utf8',
+    Buffer.from(Array.from({ length: s.n }, (_, id) => s.index.text(id, s.ipKeys)).join('\n'), 'utf8'),
+  );
   add('ipKeys', 'u32', s.ipKeys.subarray(0, n * IP_KEY_WORDS));
   add('flows', 'f64', s.flows.subarray(0, n));
   add('duration', 'f64', s.duration.subarray(0, n));
@@ -173,9 +178,6 @@ export function decodeKnowledge(bytes: Uint8Array, file = '<bytes>'): KnowledgeS
   const ipsText = Buffer.from(raw('ips', 'utf8')).toString('utf8');
   const ips = n === 0 ? [] : ipsText.split('\n');
   if (ips.length !== n) throw bad(`${ips.length} IPs listed, header says ${n}`);
-  const index = new Map<string, number>();
-  for (let id = 0; id < n; id++) index.set(ips[id]!, id);
-  if (index.size !== n) throw bad('an IP is listed twice');
   const missingSection = byName.get('missing');
   const missing = Array.from(i32('missing', (missingSection?.byteLength ?? 0) / 4));
 
@@ -219,16 +221,31 @@ export function decodeKnowledge(bytes: Uint8Array, file = '<bytes>'): KnowledgeS
     out.set(a);
     return out;
   };
+  const ipKeys = widen(
+    new Uint32Array(raw('ipKeys', 'u32', n * IP_KEY_WORDS).buffer),
+    (l) => new Uint32Array(l),
+    IP_KEY_WORDS,
+  );
+  // The index is rebuilt from the keys; each key must be its IP's, and no IP listed twice.
+  const index = new IpIndex(cap);
+  const check = new Uint32Array(IP_KEY_WORDS);
+  for (let id = 0; id < n; id++) {
+    const ip = ips[id]!;
+    try {
+      IpIndex.writeKey(ip, check, 0);
+    } catch {
+      throw bad(`not an IP address: '${ip}'`);
+    }
+    for (let w = 0; w < IP_KEY_WORDS; w++)
+      if (check[w] !== ipKeys[id * IP_KEY_WORDS + w]) throw bad(`the key of ${ip} does not match it`);
+    if (index.find(ip, ipKeys) >= 0) throw bad('an IP is listed twice');
+    index.insert(id, ip, ipKeys);
+  }
   return {
     retainDays: header.retainDays,
     n,
-    ips,
     index,
-    ipKeys: widen(
-      new Uint32Array(raw('ipKeys', 'u32', n * IP_KEY_WORDS).buffer),
-      (l) => new Uint32Array(l),
-      IP_KEY_WORDS,
-    ),
+    ipKeys,
     flows: widen(f64('flows', n), (l) => new Float64Array(l)),
     duration: widen(f64('duration', n), (l) => new Float64Array(l)),
     bytes: widen(f64('bytes', n), (l) => new Float64Array(l)),

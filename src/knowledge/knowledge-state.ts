@@ -1,4 +1,5 @@
 import type { DayRows } from './day-rows.js';
+import type { IpIndex } from './ip-index.js';
 
 /**
  * The values a fold must restore to undo the last folded day exactly (subtracting a day would not give back the
@@ -24,8 +25,8 @@ export interface UndoLog {
 export interface KnowledgeState {
   retainDays: number;
   n: number;
-  ips: string[];
-  index: Map<string, number>;
+  /** Ids by IP, and the IP text of an id (over ipKeys: no object per IP). */
+  index: IpIndex;
   /** 5 words per id, see ip-key.ts. */
   ipKeys: Uint32Array;
   flows: Float64Array;

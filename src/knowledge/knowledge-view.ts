@@ -102,21 +102,22 @@ class View implements KnowledgeView {
     const s = this.access();
     if (!Number.isInteger(id) || id < 0 || id >= this.size)
       throw new RangeError(`no IP with id ${id} (${this.size} known)`);
-    return s.ips[id]!;
+    return s.index.text(id, s.ipKeys);
   }
 
   idOf(ip: string): number | undefined {
-    const id = this.access().index.get(ip);
-    return id !== undefined && id < this.size ? id : undefined;
+    const s = this.access();
+    const id = s.index.find(ip, s.ipKeys);
+    return id >= 0 && id < this.size ? id : undefined;
   }
 
   idsOf(ips: readonly string[]): Int32Array {
-    const index = this.access().index;
+    const s = this.access();
     const size = this.size;
     const out = new Int32Array(ips.length);
     for (let i = 0; i < ips.length; i++) {
-      const id = index.get(ips[i]!);
-      out[i] = id !== undefined && id < size ? id : -1;
+      const id = s.index.find(ips[i]!, s.ipKeys);
+      out[i] = id < size ? id : -1;
     }
     return out;
   }
