@@ -7,6 +7,11 @@ import { synthesize } from '../synth/synthesize.js';
 import type { Experiment, SynthDatasetSpec } from './experiment.js';
 
 const SYNTH_DONE = 'synth-report.json';
+/**
+ * Part of the cache key of synthetic datasets: bump it whenever the simulator's output for a given spec changes, so a
+ * stale cache is never reused. 2: the day-table fast path (random streams split per day).
+ */
+export const SYNTH_GENERATION = 2;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -17,11 +22,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** The folder a synthetic dataset spec is cached in: the same spec always gives the same folder. */
+/** The folder a synthetic dataset spec is cached in: the same spec (and SYNTH_GENERATION) gives the same folder. */
 export function synthCacheDir(cacheDir: string, spec: SynthDatasetSpec): string {
-  const canonical = JSON.stringify(
-    Object.fromEntries(Object.entries(spec).sort(([a], [b]) => (a < b ? -1 : 1))),
-  );
+  const canonical = JSON.stringify({
+    generation: SYNTH_GENERATION,
+    spec: Object.fromEntries(Object.entries(spec).sort(([a], [b]) => (a < b ? -1 : 1))),
+  });
   return join(cacheDir, `synth-${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`);
 }
 

@@ -62,10 +62,11 @@ function rankTop(
 ): RankedList {
   if (!(Number.isInteger(limit) && limit >= 0))
     throw new RangeError(`limit must be a whole number >= 0, got ${limit}`);
-  const values = new Float64Array(order.length);
+  // Passes over ids in id order (sequential memory); only the final gathering walks the IP order.
+  const size = order.length;
+  const values = new Float64Array(size);
   let n = 0;
-  for (let i = 0; i < order.length; i++) {
-    const id = order[i]!;
+  for (let id = 0; id < size; id++) {
     if (isCandidate && !isCandidate(id)) continue;
     const s = scoreById[id]!;
     if (Number.isNaN(s)) throw new RangeError(`score of candidate ${id} is NaN`);
@@ -75,17 +76,24 @@ function rankTop(
   if (limit === 0) return emptyRankedList();
   // The limit-th largest score: everything above it is in, and the first (limit - above) equal to it in IP order.
   const cut = kthLargest(values.subarray(0, n), limit);
+  const flag = new Uint8Array(size); // 1: above the cut, 2: equal to it
   let above = 0;
-  for (let i = 0; i < n; i++) if (values[i]! > cut) above++;
+  for (let id = 0; id < size; id++) {
+    const s = scoreById[id]! + 0;
+    if (s < cut || (isCandidate && !isCandidate(id))) continue;
+    if (s > cut) {
+      flag[id] = 1;
+      above++;
+    } else flag[id] = 2;
+  }
   let equalWanted = limit - above;
   const picked = new Int32Array(limit);
   let k = 0;
-  for (let i = 0; i < order.length && k < limit; i++) {
+  for (let i = 0; i < size && k < limit; i++) {
     const id = order[i]!;
-    if (isCandidate && !isCandidate(id)) continue;
-    const s = scoreById[id]! + 0;
-    if (s > cut) picked[k++] = id;
-    else if (s === cut && equalWanted > 0) {
+    const f = flag[id]!;
+    if (f === 1) picked[k++] = id;
+    else if (f === 2 && equalWanted > 0) {
       picked[k++] = id;
       equalWanted--;
     }
