@@ -176,7 +176,9 @@ describe('aiplab CLI', () => {
     const r = await aiplab(['backtest', 'experiments/aip-baseline.json', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('aip-baseline: 57 days 2018-05-07 .. 2018-07-02, 55 scored');
+    expect(r.stdout).toMatch(
+      /^aip-baseline: 57 days 2018-05-07 \.\. 2018-07-02, 55 scored, 5 models × 4 budgets in \d+\.\d s\n/,
+    );
     expect(r.stdout).toContain('not scored (no data): 2018-06-17, 2018-06-29');
     expect(r.stdout).toMatch(/budget natural.*recall.*precision/);
     expect(r.stdout).toMatch(/│ Alpha +│ 58 +│ 0\.422 \[/);

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { readExperiment } from '../../backtest/experiment.js';
 import { runExperiment } from '../../backtest/run-experiment.js';
 import { summaryText } from '../../backtest/summary-text.js';
-import { formatDuration } from '../../util/index.js';
 import { createProgress } from '../progress.js';
 
 interface BacktestFlags {
@@ -46,7 +45,7 @@ export function registerBacktest(program: Command): void {
       const { run, analysis, written } = result;
       const lines: string[] = [];
       lines.push(
-        `${experiment.id}: ${run.days.length} days ${experiment.from} .. ${experiment.to}, ${run.scoredDays.length} scored, ${experiment.models.length} models × ${experiment.budgets.length} budgets in ${formatDuration(run.timings.totalMs / 1000)}`,
+        `${experiment.id}: ${run.days.length} days ${experiment.from} .. ${experiment.to}, ${run.scoredDays.length} scored, ${experiment.models.length} models × ${experiment.budgets.length} budgets in ${(run.timings.totalMs / 1000).toFixed(1)} s`,
       );
       lines.push(summaryText(run, analysis));
       for (const w of run.warnings.slice(0, 10)) lines.push(`warning (${w.count}×): ${w.message}`);
