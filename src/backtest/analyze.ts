@@ -74,21 +74,12 @@ export function analyzeRun(run: BacktestRun): Analysis {
   const { experiment } = run;
   const { resamples, level } = experiment.bootstrap;
   const seed = experiment.seed;
-  const dayIndex = new Map(run.scoredDays.map((d, i) => [d, i]));
-  // series[metric][budget][model] → per scored day values (NaN where absent)
+  // One slot per list day: a day scored only at a later horizon (its own day missing) has its slot too.
+  const dayIndex = new Map(run.days.map((d, i) => [d, i]));
   const series = new Map<string, Float64Array>();
   const key = (metric: string, budget: string, model: string) => `${metric}\u0000${budget}\u0000${model}`;
-  const horizonDays = new Map<string, number>();
   for (const r of run.rows) {
-    let i = dayIndex.get(r.date);
-    if (i === undefined) {
-      // a day scored only at a later horizon (its own day missing): give it a slot after the scored days
-      i = horizonDays.get(r.date);
-      if (i === undefined) {
-        i = run.scoredDays.length + horizonDays.size;
-        horizonDays.set(r.date, i);
-      }
-    }
+    const i = dayIndex.get(r.date)!;
     const k = key(r.metric, r.budget, r.model);
     let s = series.get(k);
     if (s === undefined) {
