@@ -5,6 +5,8 @@ export * from './days/index.js';
 export * from './ingest/index.js';
 export * from './knowledge/index.js';
 export * from './models/index.js';
+export * from './reports/index.js';
 export * from './synth/index.js';
+export * from './tune/index.js';
 export * from './util/index.js';
 export { VERSION } from './version.js';

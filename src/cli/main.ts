@@ -3,9 +3,10 @@ import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerIngest } from './commands/ingest.js';
-import { registerNotYet } from './commands/not-yet.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSynth } from './commands/synth.js';
+import { registerTune } from './commands/tune.js';
 
 /** Exit codes: 0 success, 1 data error, 2 usage error. */
 export const EXIT = { ok: 0, data: 1, usage: 2 } as const;
@@ -24,7 +25,8 @@ export function buildProgram(): Command {
   registerSynth(program);
   registerRun(program);
   registerBacktest(program);
-  registerNotYet(program);
+  registerReport(program);
+  registerTune(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

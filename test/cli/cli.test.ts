@@ -204,13 +204,18 @@ describe('aiplab CLI', () => {
     expect(r.stderr).toBe(`aiplab: usage error: ${bad}: unknown key 'budgts'\n`);
   });
 
-  it('report and tune exit 2: not yet available', async () => {
-    const runs = await Promise.all(['report', 'tune'].map((cmd) => aiplab([cmd, '--model', 'alpha', 'x'])));
-    for (const r of runs) {
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('not yet available');
-      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    }
+  it('report exits 2: not yet available', async () => {
+    const r = await aiplab(['report', '--model', 'alpha', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not yet available');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('tune exits 2: not yet available', async () => {
+    const r = await aiplab(['tune', '--model', 'alpha', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('not yet available');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('run: an unknown model or a date past the data exit 2 with one line', async () => {
