@@ -12,7 +12,9 @@ export type Budget = number | 'natural';
 
 export const DEFAULT_BUDGETS: readonly Budget[] = [100, 1000, 5000, 10000, 'natural'];
 
-const day = z.string().refine(isDay, { message: 'expected a date YYYY-MM-DD' });
+/** A `YYYY-MM-DD` date (shared with the tuning experiment's schema). */
+export const daySchema = z.string().refine(isDay, { message: 'expected a date YYYY-MM-DD' });
+const day = daySchema;
 
 const synthSchema = z
   .object({
@@ -27,30 +29,43 @@ const synthSchema = z
 
 export type SynthDatasetSpec = z.infer<typeof synthSchema>;
 
+/** `dataset`: a folder, or `{synth: {...}}` (shared with the tuning experiment's schema). */
+export const datasetSchema = z.union([z.string().min(1), z.object({ synth: synthSchema }).strict()]);
+
+/** `id`: names the results folder. */
+export const experimentIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it names a folder)');
+
+/** One entry of `models`: a registered model, its params and its label in the result files. */
+export const modelEntrySchema = z
+  .object({
+    name: z.string(),
+    label: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._+=-]*$/, 'letters, digits and . _ + = - only')
+      .optional(),
+    params: z.record(z.unknown()).optional(),
+  })
+  .strict();
+
+/** `bootstrap`: resamples and level of the confidence intervals. */
+export const bootstrapSchema = z
+  .object({
+    resamples: z.number().int().min(100).max(100_000).optional(),
+    level: z.number().gt(0).lt(1).optional(),
+  })
+  .strict();
+
 const experimentSchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it names a folder)'),
+    id: experimentIdSchema,
     version: z.number().int().min(1),
     description: z.string().optional(),
-    dataset: z.union([z.string().min(1), z.object({ synth: synthSchema }).strict()]),
+    dataset: datasetSchema,
     from: day,
     to: day,
-    models: z
-      .array(
-        z
-          .object({
-            name: z.string(),
-            label: z
-              .string()
-              .regex(/^[A-Za-z0-9][A-Za-z0-9._+=-]*$/, 'letters, digits and . _ + = - only')
-              .optional(),
-            params: z.record(z.unknown()).optional(),
-          })
-          .strict(),
-      )
-      .min(1),
+    models: z.array(modelEntrySchema).min(1),
     budgets: z
       .array(z.union([z.number().int().min(1), z.literal('natural')]))
       .min(1)
@@ -58,13 +73,7 @@ const experimentSchema = z
     metrics: z.array(z.string()).min(1).optional(),
     horizons: z.array(z.number().int().min(0).max(365)).min(1).optional(),
     seed: z.number().int().min(0).max(0xffffffff).optional(),
-    bootstrap: z
-      .object({
-        resamples: z.number().int().min(100).max(100_000).optional(),
-        level: z.number().gt(0).lt(1).optional(),
-      })
-      .strict()
-      .optional(),
+    bootstrap: bootstrapSchema.optional(),
     allowlist: z.string().optional(),
   })
   .strict();
@@ -98,7 +107,8 @@ export interface Experiment {
   allowlist?: string;
 }
 
-function formatIssues(source: string, error: ZodError): string {
+/** A schema's issues as one line that names each bad key: `exp.json: models[0].name: Required; from: …`. */
+export function formatSchemaIssues(source: string, error: ZodError): string {
   const lines = error.issues.map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
     const where = path === '' ? '' : `${path.replace(/^\./, '')}: `;
@@ -119,7 +129,7 @@ function formatIssues(source: string, error: ZodError): string {
  */
 export function resolveExperiment(input: unknown, source = 'experiment', baseDir = '.'): Experiment {
   const parsed = experimentSchema.safeParse(input);
-  if (!parsed.success) throw new UsageError(formatIssues(source, parsed.error));
+  if (!parsed.success) throw new UsageError(formatSchemaIssues(source, parsed.error));
   const e = parsed.data;
   if (e.from > e.to) throw new UsageError(`${source}: from (${e.from}) is after to (${e.to})`);
   const labels = new Set<string>();
@@ -174,8 +184,8 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
   return out;
 }
 
-/** Reads an experiment file: JSON (`.json`) or YAML (`.yaml`, `.yml`); relative paths inside are from its folder. */
-export async function readExperiment(path: string): Promise<Experiment> {
+/** The data of a JSON (`.json`) or YAML (`.yaml`, `.yml`) experiment file, not yet validated. */
+export async function readExperimentData(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -192,7 +202,12 @@ export async function readExperiment(path: string): Promise<Experiment> {
       `${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
     );
   }
-  return resolveExperiment(data, path, dirname(resolve(path)));
+  return data;
+}
+
+/** Reads an experiment file: JSON (`.json`) or YAML (`.yaml`, `.yml`); relative paths inside are from its folder. */
+export async function readExperiment(path: string): Promise<Experiment> {
+  return resolveExperiment(await readExperimentData(path), path, dirname(resolve(path)));
 }
 
 /** The name of a budget in the result files: `100`, or `natural`. */
