@@ -74,7 +74,10 @@ async function bruteForce(
   const out = new Map<string, Map<string, number>>();
   for (const r of backtest.rows) {
     let m = out.get(r.model);
-    if (!m) out.set(r.model, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      out.set(r.model, m);
+    }
     m.set(r.date, r.value);
   }
   return out;
@@ -86,7 +89,7 @@ function expectSame(run: TuneRun, expected: Map<string, Map<string, number>>): v
     // toEqual treats NaN as equal to NaN and compares numbers with Object.is: exact, bit for bit.
     expect([...values], label).toEqual(want);
   };
-  run.configs.forEach((c, i) => check(c.id, run.scores[i]!.values));
+  for (const [i, c] of run.configs.entries()) check(c.id, run.scores[i]!.values);
   check('default', run.default.score.values);
 }
 
