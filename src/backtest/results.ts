@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Dataset } from '../days/dataset.js';
 import { VERSION } from '../version.js';
 import type { Analysis } from './analyze.js';
-import type { BacktestRun } from './backtest.js';
+import type { BacktestRun, SkippedTarget } from './backtest.js';
 import { datasetFingerprint } from './dataset-source.js';
+import type { Experiment } from './experiment.js';
 import { summaryText } from './summary-text.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -147,6 +148,44 @@ export function utcStamp(date: Date): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
+/** manifest.json of a results folder (DESIGN §6): everything needed to say what was run, on what, with what. */
+export interface ResultsManifest {
+  aiplab: string;
+  /** The resolved experiment: every default filled. */
+  experiment: Experiment;
+  dataset: {
+    dir: string;
+    fingerprint: string;
+    /** What the fingerprint hashes: the dataset's manifest.json, or its day files. */
+    fingerprintOf: string;
+    /** Absent for a dataset without days. */
+    firstDay?: string;
+    lastDay?: string;
+    days: number;
+    missingDays: string[];
+  };
+  git: { commit: string | null; dirty: boolean | null };
+  versions: Record<string, string>;
+  seed: number;
+  startedAt: string;
+  command: string[] | null;
+  days: number;
+  scoredDays: number;
+  skipped: SkippedTarget[];
+  knownIps: number;
+  warnings: { message: string; count: number }[];
+  timings: {
+    totalMs: number;
+    foldMs: number;
+    truthMs: number;
+    scoreMs: number;
+    analysisMs: number;
+    rankMs: Record<string, number>;
+  };
+  /** The result files beside manifest.json. */
+  files: string[];
+}
+
 export interface WrittenResults {
   dir: string;
   files: string[];
@@ -179,7 +218,7 @@ export async function writeResults(
   const tmp = join(parent, `.tmp-${stamp}-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp);
-  const manifest = {
+  const manifest: ResultsManifest = {
     aiplab: VERSION,
     experiment: run.experiment,
     dataset: {

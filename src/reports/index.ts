@@ -1,1 +1,12 @@
+export * from './budget-curves.js';
+export type { ChartResults } from './chart-common.js';
+export * from './churn-over-time.js';
+export * from './data-overview.js';
+export * from './data-overview-days.js';
+export * from './metric-over-time.js';
+export * from './paired-differences.js';
+export * from './read-results-folder.js';
 export * from './render.js';
+export * from './report-charts.js';
+export * from './report-html.js';
+export * from './write-report.js';

@@ -1,0 +1,26 @@
+import type { ChartResults } from './chart-common.js';
+import { metricOverTime } from './metric-over-time.js';
+import type { VegaLiteSpec } from './render.js';
+
+/** Options of {@link churnOverTime}. */
+export interface ChurnOverTimeOptions {
+  /** Budget as in the result files: a number or 'natural'. */
+  budget: string | number;
+}
+
+/**
+ * Churn over time (DESIGN §5): each model's Jaccard similarity with its own list of the day before, at one budget
+ * (1: the list did not change). Undefined when jaccard_previous was not computed.
+ */
+export function churnOverTime(
+  results: ChartResults,
+  options: ChurnOverTimeOptions,
+): VegaLiteSpec | undefined {
+  return metricOverTime(results, {
+    metric: 'jaccard_previous',
+    budget: options.budget,
+    title: "churn: similarity with the previous day's list",
+    yTitle: 'Jaccard with previous list (1 = unchanged)',
+    yDomain: [0, 1],
+  });
+}

@@ -1,0 +1,304 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CsvError, parse } from 'csv-parse/sync';
+import { type ZodError, z } from 'zod';
+import type { ComparisonRow, SummaryRow } from '../backtest/analyze.js';
+import type { PerDayRow } from '../backtest/backtest.js';
+import type { ResultsManifest } from '../backtest/results.js';
+import { isDay } from '../util/dates.js';
+import { DataError, UsageError } from '../util/errors.js';
+
+/** A results folder read back (DESIGN §6): what the report and the notebooks work from. */
+export interface ResultsFolder {
+  /** The folder, as an absolute path. */
+  dir: string;
+  manifest: ResultsManifest;
+  /** per_day.csv: one value per day, model, budget and metric; NaN where the metric is undefined that day. */
+  perDay: PerDayRow[];
+  /** summary.csv: statistics across days per model, budget and metric. */
+  summary: SummaryRow[];
+  /** comparisons.csv: paired differences between models per metric and budget. */
+  comparisons: ComparisonRow[];
+}
+
+// Only what readers of a results folder rely on is checked; other keys pass through, so a manifest written by a
+// later version with more in it still reads.
+const manifestSchema = z
+  .object({
+    aiplab: z.string(),
+    experiment: z
+      .object({
+        id: z.string(),
+        version: z.number(),
+        dataset: z.union([z.string(), z.object({ synth: z.record(z.unknown()) }).passthrough()]),
+        from: z.string().refine(isDay, 'expected a date YYYY-MM-DD'),
+        to: z.string().refine(isDay, 'expected a date YYYY-MM-DD'),
+        models: z
+          .array(
+            z.object({ name: z.string(), label: z.string(), params: z.record(z.unknown()) }).passthrough(),
+          )
+          .min(1),
+        budgets: z.array(z.union([z.number().int().min(1), z.literal('natural')])).min(1),
+        metrics: z.array(z.string()),
+        horizons: z.array(z.number().int().min(0)),
+        seed: z.number(),
+        bootstrap: z.object({ resamples: z.number(), level: z.number().gt(0).lt(1) }).passthrough(),
+      })
+      .passthrough(),
+    dataset: z
+      .object({
+        dir: z.string(),
+        fingerprint: z.string(),
+        fingerprintOf: z.string(),
+        firstDay: z.string().optional(),
+        lastDay: z.string().optional(),
+        days: z.number(),
+        missingDays: z.array(z.string()).default([]),
+      })
+      .passthrough(),
+    git: z
+      .object({ commit: z.string().nullable(), dirty: z.boolean().nullable() })
+      .default({ commit: null, dirty: null }),
+    versions: z.record(z.string()).default({}),
+    seed: z.number(),
+    startedAt: z.string(),
+    command: z.array(z.string()).nullable().default(null),
+    days: z.number(),
+    scoredDays: z.number(),
+    skipped: z.array(z.object({ date: z.string(), horizon: z.number(), reason: z.string() })).default([]),
+    knownIps: z.number(),
+    warnings: z.array(z.object({ message: z.string(), count: z.number() })).default([]),
+    timings: z.object({ totalMs: z.number() }).passthrough(),
+    files: z.array(z.string()).default([]),
+  })
+  .passthrough();
+
+function zodMessage(error: ZodError): { field: string; message: string } {
+  const issue = error.issues[0]!;
+  const field = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return { field: field || '(root)', message: issue.message };
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(
+      code === 'ENOENT' ? 'missing: not a complete results folder' : `unreadable (${code})`,
+      {
+        file,
+      },
+    );
+  }
+}
+
+async function readManifest(file: string): Promise<ResultsManifest> {
+  const text = await readText(file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DataError(`not valid JSON: ${(error as Error).message}`, { file });
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const { field, message } = zodMessage(parsed.error);
+    throw new DataError(message, { file, field });
+  }
+  return parsed.data as unknown as ResultsManifest;
+}
+
+/** Reads one cell of a record: a typed value, or a DataError naming the file, line and column. */
+type Cell = (column: string) => string;
+
+function number(cell: Cell, column: string, where: { file: string; line: number }): number {
+  const text = cell(column);
+  // The writer spells an undefined value NaN (results.ts formatValue); anything else must be a number.
+  if (text === 'NaN') return Number.NaN;
+  const x = text.trim() === '' ? Number.NaN : Number(text);
+  if (Number.isNaN(x))
+    throw new DataError(`expected a number or NaN, got '${text}'`, { ...where, field: column });
+  return x;
+}
+
+function integer(cell: Cell, column: string, where: { file: string; line: number }): number {
+  const x = number(cell, column, where);
+  if (!Number.isInteger(x))
+    throw new DataError(`expected a whole number, got '${cell(column)}'`, { ...where, field: column });
+  return x;
+}
+
+function boolean(cell: Cell, column: string, where: { file: string; line: number }): boolean {
+  const text = cell(column);
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new DataError(`expected true or false, got '${text}'`, { ...where, field: column });
+}
+
+function text(cell: Cell, column: string, where: { file: string; line: number }): string {
+  const t = cell(column);
+  if (t === '') throw new DataError('empty', { ...where, field: column });
+  return t;
+}
+
+function budget(cell: Cell, column: string, where: { file: string; line: number }): string {
+  const t = cell(column);
+  if (t !== 'natural' && !/^[1-9]\d*$/.test(t))
+    throw new DataError(`expected a budget (a whole number or 'natural'), got '${t}'`, {
+      ...where,
+      field: column,
+    });
+  return t;
+}
+
+/** Parses a CSV file whose first line names its columns; `row` turns each record into a typed row. */
+async function readCsv<T>(
+  file: string,
+  columns: readonly string[],
+  row: (cell: Cell, where: { file: string; line: number }) => T,
+): Promise<T[]> {
+  const source = await readText(file);
+  // Line numbers come from csv-parse's `info`, which costs twice the parse; without a quote in the file no record
+  // spans lines, so record i is simply on line i + 1 (per_day.csv, the large file, never has one).
+  const quoted = source.includes('"');
+  let records: string[][];
+  let lines: number[] | undefined;
+  try {
+    if (quoted) {
+      const withInfo = parse(source, { info: true }) as unknown as {
+        record: string[];
+        info: { lines: number };
+      }[];
+      records = withInfo.map((r) => r.record);
+      lines = withInfo.map((r) => r.info.lines);
+    } else records = parse(source) as string[][];
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw new DataError(
+        error.message.replace(/^Invalid [^:]*: /, ''),
+        line !== undefined ? { file, line } : { file },
+      );
+    }
+    throw error;
+  }
+  const header = records[0];
+  if (!header) throw new DataError(`empty: expected a header line ${columns.join(',')}`, { file });
+  const index = new Map(header.map((name, i) => [name, i]));
+  for (const c of columns)
+    if (!index.has(c)) throw new DataError('missing column', { file, line: 1, field: c });
+  const out: T[] = [];
+  for (let r = 1; r < records.length; r++) {
+    const record = records[r]!;
+    const cell: Cell = (c) => record[index.get(c)!]!;
+    out.push(row(cell, { file, line: lines ? lines[r]! : r + 1 }));
+  }
+  return out;
+}
+
+/**
+ * Reads a results folder written by `aiplab backtest` (`<out>/<id>/<timestamp>/`): manifest.json, per_day.csv,
+ * summary.csv and comparisons.csv, typed. A missing or malformed file is a DataError naming the file, the line and
+ * the field; a path that is no folder at all is a UsageError (the caller named the wrong thing).
+ */
+export async function readResultsFolder(dir: string): Promise<ResultsFolder> {
+  const abs = resolve(dir);
+  const info = await stat(abs).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`${dir}: no such results folder`);
+  const manifestFile = join(abs, 'manifest.json');
+  if (!(await stat(manifestFile).catch(() => undefined))) {
+    // A common slip: the experiment's folder (`<out>/<id>`), which holds one folder per run.
+    throw new UsageError(
+      `${dir}: not a results folder (no manifest.json); pass a run folder such as <out>/<id>/<timestamp>`,
+    );
+  }
+  const manifest = await readManifest(manifestFile);
+  const [perDay, summary, comparisons] = await Promise.all([
+    readCsv(join(abs, 'per_day.csv'), ['date', 'model', 'budget', 'metric', 'value'], (cell, where) => {
+      const date = cell('date');
+      if (!isDay(date))
+        throw new DataError(`expected a date YYYY-MM-DD, got '${date}'`, { ...where, field: 'date' });
+      return {
+        date,
+        model: text(cell, 'model', where),
+        budget: budget(cell, 'budget', where),
+        metric: text(cell, 'metric', where),
+        value: number(cell, 'value', where),
+      } satisfies PerDayRow;
+    }),
+    readCsv(
+      join(abs, 'summary.csv'),
+      [
+        'model',
+        'budget',
+        'metric',
+        'n',
+        'mean',
+        'median',
+        'q1',
+        'q3',
+        'iqr',
+        'ci_low',
+        'ci_high',
+        'higher_is_better',
+      ],
+      (cell, where) =>
+        ({
+          model: text(cell, 'model', where),
+          budget: budget(cell, 'budget', where),
+          metric: text(cell, 'metric', where),
+          n: integer(cell, 'n', where),
+          mean: number(cell, 'mean', where),
+          median: number(cell, 'median', where),
+          q1: number(cell, 'q1', where),
+          q3: number(cell, 'q3', where),
+          iqr: number(cell, 'iqr', where),
+          ciLow: number(cell, 'ci_low', where),
+          ciHigh: number(cell, 'ci_high', where),
+          higherIsBetter: boolean(cell, 'higher_is_better', where),
+        }) satisfies SummaryRow,
+    ),
+    readCsv(
+      join(abs, 'comparisons.csv'),
+      [
+        'metric',
+        'budget',
+        'model_a',
+        'model_b',
+        'n',
+        'mean_diff',
+        'median_diff',
+        'ci_low',
+        'ci_high',
+        'a_wins',
+        'a_losses',
+        'ties',
+        'p_value',
+        'p_holm',
+        'significant',
+        'verdict',
+      ],
+      (cell, where) =>
+        ({
+          metric: text(cell, 'metric', where),
+          budget: budget(cell, 'budget', where),
+          modelA: text(cell, 'model_a', where),
+          modelB: text(cell, 'model_b', where),
+          n: integer(cell, 'n', where),
+          meanDiff: number(cell, 'mean_diff', where),
+          medianDiff: number(cell, 'median_diff', where),
+          ciLow: number(cell, 'ci_low', where),
+          ciHigh: number(cell, 'ci_high', where),
+          wins: integer(cell, 'a_wins', where),
+          losses: integer(cell, 'a_losses', where),
+          ties: integer(cell, 'ties', where),
+          pValue: number(cell, 'p_value', where),
+          pHolm: number(cell, 'p_holm', where),
+          significant: boolean(cell, 'significant', where),
+          verdict: cell('verdict'),
+        }) satisfies ComparisonRow,
+    ),
+  ]);
+  return { dir: abs, manifest, perDay, summary, comparisons };
+}
