@@ -50,6 +50,8 @@ export interface TuneTimings {
   configMs: number;
   /** The test-window backtest and its statistics. */
   testMs: number;
+  /** Of testMs: the statistics (analyzeRun). */
+  analysisMs: number;
 }
 
 export interface TuneRun {
@@ -173,7 +175,7 @@ export async function runTune(
   const values = all.map(() => new Float64Array(tuneDays.length).fill(Number.NaN));
   const scoredTuneDays: string[] = [];
   const skippedTuneDays: SkippedTarget[] = [];
-  const timings: TuneTimings = { totalMs: 0, foldMs: 0, prepareMs: 0, configMs: 0, testMs: 0 };
+  const timings: TuneTimings = { totalMs: 0, foldMs: 0, prepareMs: 0, configMs: 0, testMs: 0, analysisMs: 0 };
 
   const tables = new Map<string, Promise<DayTable>>();
   const source: Dataset = {
@@ -249,7 +251,9 @@ export async function runTune(
     ...(onProgress ? { onProgress: (done, total, date) => onProgress(done, total, date, 'test') } : {}),
     ...(exclude ? { exclude } : {}),
   });
+  const ta = performance.now();
   const analysis = analyzeRun(run);
+  timings.analysisMs = performance.now() - ta;
   timings.testMs = performance.now() - t;
   t = performance.now();
   timings.totalMs = t - t0;

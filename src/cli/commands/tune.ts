@@ -1,13 +1,57 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../util/errors.js';
+import { runTuneExperiment } from '../../tune/run-tune-experiment.js';
+import { readTuneExperiment } from '../../tune/tune-experiment.js';
+import { tuneSummaryText } from '../../tune/tune-summary-text.js';
+import { createProgress } from '../progress.js';
+
+interface TuneFlags {
+  out: string;
+  cache: string;
+  quiet?: boolean;
+}
 
 export function registerTune(program: Command): void {
   program
     .command('tune')
-    .description('search model parameters on a tuning window (not yet available)')
-    .allowUnknownOption(true)
-    .argument('[args...]')
-    .action(() => {
-      throw new UsageError(`'aiplab tune' is not yet available in this version`);
+    .description(
+      'search model parameters on a tuning window, then backtest the best config beside the defaults on a later test window',
+    )
+    .argument('<experiment>', 'tuning experiment file (.json, .yaml or .yml)')
+    .option('--out <dir>', 'results root: writes <out>/<id>/<UTC timestamp>/', 'results')
+    .option('--cache <dir>', 'where synthetic datasets are made and kept', '.aiplab-cache')
+    .option('-q, --quiet', 'no progress, no summary')
+    .action(async (file: string, flags: TuneFlags) => {
+      const quiet = Boolean(flags.quiet || program.opts().quiet);
+      const experiment = await readTuneExperiment(file);
+      const synthProgress = createProgress('synth', quiet, ' days');
+      const tuneProgress = createProgress('tune ', quiet, ' days');
+      const testProgress = createProgress('test ', quiet, ' days');
+      let result: Awaited<ReturnType<typeof runTuneExperiment>>;
+      try {
+        result = await runTuneExperiment(experiment, {
+          out: flags.out,
+          cacheDir: flags.cache,
+          onSynthProgress: (done, total) => synthProgress.update(done, total),
+          onProgress: (done, total, _date, phase) => {
+            synthProgress.stop();
+            if (phase === 'tune') tuneProgress.update(done, total);
+            else {
+              tuneProgress.stop();
+              testProgress.update(done, total);
+            }
+          },
+          command: ['tune', file, '--out', flags.out],
+        });
+      } finally {
+        synthProgress.stop();
+        tuneProgress.stop();
+        testProgress.stop();
+      }
+      if (quiet) return;
+      const { run, written } = result;
+      const lines = [tuneSummaryText(run)];
+      for (const w of run.test.run.warnings.slice(0, 10)) lines.push(`warning (${w.count}×): ${w.message}`);
+      if (written) lines.push(`results: ${written.dir}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

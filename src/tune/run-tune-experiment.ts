@@ -1,0 +1,46 @@
+import { type DatasetSourceOptions, openExperimentDataset } from '../backtest/dataset-source.js';
+import type { WrittenResults } from '../backtest/results.js';
+import type { Dataset } from '../days/dataset.js';
+import { type RunTuneOptions, runTune, type TuneRun } from './run-tune.js';
+import { type TuneExperiment, testWindowExperiment } from './tune-experiment.js';
+import { writeTuneResults } from './tune-results.js';
+
+export interface RunTuneExperimentOptions extends DatasetSourceOptions {
+  /** Results root: the run is written to `<out>/<id>/<UTC timestamp>/`. Without it nothing is written. */
+  out?: string;
+  onProgress?: RunTuneOptions['onProgress'];
+  /** Recorded in manifest.json. */
+  command?: string[];
+}
+
+export interface TuneExperimentResult {
+  run: TuneRun;
+  dataset: Dataset;
+  /** Where the results went, when `out` was given. */
+  written?: WrittenResults;
+}
+
+/** The whole tuning experiment: dataset (a folder, or synthetic, made once into the cache) → runTune → result files. */
+export async function runTuneExperiment(
+  experiment: TuneExperiment,
+  options: RunTuneExperimentOptions = {},
+): Promise<TuneExperimentResult> {
+  const startedAt = new Date();
+  // The test window's experiment names the same dataset: open it as a backtest would.
+  const dataset = await openExperimentDataset(
+    testWindowExperiment(experiment, experiment.model.params),
+    options,
+  );
+  const run = await runTune(
+    experiment,
+    dataset,
+    options.onProgress ? { onProgress: options.onProgress } : {},
+  );
+  const result: TuneExperimentResult = { run, dataset };
+  if (options.out !== undefined)
+    result.written = await writeTuneResults(options.out, run, dataset, {
+      startedAt,
+      ...(options.command ? { command: options.command } : {}),
+    });
+  return result;
+}
