@@ -211,11 +211,102 @@ describe('aiplab CLI', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('tune exits 2: not yet available', async () => {
-    const r = await aiplab(['tune', '--model', 'alpha', 'x']);
+  it('tune: runs tune-pc-cowrie, prints the best config and the verdicts, writes the run folder', async () => {
+    const out = await tmp.make();
+    const r = await aiplab(['tune', 'experiments/tune-pc-cowrie.json', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^tune-pc-cowrie: 1000 configs of Prioritize_Consistent \(random search; skipped 0 all-zero weight vectors, 0 duplicates\) × 28 tuning days 2018-05-07 \.\. 2018-06-03 \(28 scored\) in \d+\.\d s\n/,
+    );
+    expect(r.stdout).toMatch(/\nbest c\d{4}: 0\.\d+ \(n = 28\) — weights \[flows /);
+    expect(r.stdout).toMatch(/\ndefault: +0\.\d+ \(n = 28\) — weights \[flows 0\.05, /);
+    expect(r.stdout).toContain('test window 2018-06-04 .. 2018-07-02: 29 days, 27 scored');
+    expect(r.stdout).toMatch(/\n(Best|Default) (beats|is ahead of) (Default|Best) on recall at budget 100/);
+    const [stamp] = await readdir(join(out, 'tune-pc-cowrie'));
+    expect(stamp).toMatch(/^\d{8}T\d{6}Z$/);
+    const dir = join(out, 'tune-pc-cowrie', stamp!);
+    expect((await readdir(dir)).sort()).toEqual([
+      'comparisons.csv',
+      'configs.csv',
+      'manifest.json',
+      'per_day.csv',
+      'summary.csv',
+      'summary.txt',
+      'tuning_per_day.csv',
+    ]);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.kind).toBe('tune');
+    expect(manifest.search.configs).toBe(1000);
+    expect(manifest.best.config).toMatch(/^c\d{4}$/);
+    expect(manifest.dataset.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect((await readFile(join(dir, 'configs.csv'), 'utf8')).trimEnd().split('\n')).toHaveLength(
+      1 + 1000 + 1,
+    );
+  }, 90_000);
+
+  it('tune -q prints nothing; two runs write identical result files', async () => {
+    const out = await tmp.make();
+    const file = join(out, 'small.json');
+    await put(
+      file,
+      JSON.stringify({
+        id: 'small',
+        version: 1,
+        dataset: join(PROJECT_ROOT, 'datasets', 'cowrie-2018'),
+        model: { name: 'Prioritize_New' },
+        split: {
+          tune: { from: '2018-05-20', to: '2018-05-27' },
+          test: { from: '2018-05-28', to: '2018-06-03' },
+        },
+        search: {
+          method: 'grid',
+          space: { weights: [[0, 1], 0, 0, 0, [0, 1], 0, 0, 0], decay: [{ name: 'hyperbolic', k: [1, 4] }] },
+        },
+        objective: { metric: 'ndcg', budget: 50 },
+        bootstrap: { resamples: 200 },
+      }),
+    );
+    const runs = [
+      await aiplab(['tune', file, '--out', out, '-q']),
+      await aiplab(['tune', file, '--out', out, '-q']),
+    ];
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('');
+    }
+    const stamps = (await readdir(join(out, 'small'))).sort();
+    expect(stamps).toHaveLength(2);
+    for (const f of ['configs.csv', 'tuning_per_day.csv', 'per_day.csv', 'summary.csv', 'comparisons.csv']) {
+      const [a, b] = await Promise.all(stamps.map((s) => readFile(join(out, 'small', s, f), 'utf8')));
+      expect(a, f).toBe(b);
+    }
+  }, 60_000);
+
+  it('tune: a bad experiment exits 2 with one line naming the key', async () => {
+    const dir = await tmp.make();
+    const bad = await put(
+      join(dir, 'bad.json'),
+      JSON.stringify({
+        id: 't',
+        version: 1,
+        dataset: 'x',
+        model: { name: 'Prioritize_Consistent' },
+        split: {
+          tune: { from: '2018-05-07', to: '2018-06-03' },
+          test: { from: '2018-06-03', to: '2018-06-10' },
+        },
+        search: { method: 'random', samples: 5, space: {} },
+        objective: { metric: 'recall', budget: 100 },
+      }),
+    );
+    const r = await aiplab(['tune', bad, '--out', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not yet available');
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toBe(
+      `aiplab: usage error: ${bad}: split.test: the test window must start after the tuning window ends (test.from 2018-06-03 <= tune.to 2018-06-03)\n`,
+    );
+    expect(await readdir(dir)).toEqual(['bad.json']);
   });
 
   it('run: an unknown model or a date past the data exit 2 with one line', async () => {
