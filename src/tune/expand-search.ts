@@ -42,8 +42,9 @@ function gridValues(d: ResolvedDimension, integer: boolean): number[] {
     const n = d.steps;
     values = [];
     for (let i = 0; i < n; i++) {
-      // Endpoints exact: the last value is max itself, not min + (max - min) rounded.
-      if (i === n - 1) values.push(d.max);
+      // End points exact: min and max themselves, not exp(log(min)) or min + (max - min) rounded.
+      if (i === 0) values.push(d.min);
+      else if (i === n - 1) values.push(d.max);
       else if (d.scale === 'log')
         values.push(Math.exp(Math.log(d.min) + ((Math.log(d.max) - Math.log(d.min)) * i) / (n - 1)));
       else values.push(d.min + ((d.max - d.min) * i) / (n - 1));
