@@ -166,13 +166,13 @@ async function readCsv<T>(
   let lines: number[] | undefined;
   try {
     if (quoted) {
-      const withInfo = parse(source, { info: true }) as unknown as {
+      const withInfo = parse(source, { info: true, relax_column_count: true }) as unknown as {
         record: string[];
         info: { lines: number };
       }[];
       records = withInfo.map((r) => r.record);
       lines = withInfo.map((r) => r.info.lines);
-    } else records = parse(source) as string[][];
+    } else records = parse(source, { relax_column_count: true }) as string[][];
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
@@ -191,8 +191,12 @@ async function readCsv<T>(
   const out: T[] = [];
   for (let r = 1; r < records.length; r++) {
     const record = records[r]!;
+    const line = lines ? lines[r]! : r + 1;
+    // Counted here rather than by csv-parse, so a header short of a column is reported as such (above).
+    if (record.length !== header.length)
+      throw new DataError(`${record.length} fields where the header has ${header.length}`, { file, line });
     const cell: Cell = (c) => record[index.get(c)!]!;
-    out.push(row(cell, { file, line: lines ? lines[r]! : r + 1 }));
+    out.push(row(cell, { file, line }));
   }
   return out;
 }

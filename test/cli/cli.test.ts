@@ -18,6 +18,7 @@ import {
   utc,
   zeekTsv,
 } from '../ingest/ingest-helpers.js';
+import { writeMiniResults } from '../reports/mini-results.js';
 
 const BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'aiplab');
 
@@ -204,11 +205,69 @@ describe('aiplab CLI', () => {
     expect(r.stderr).toBe(`aiplab: usage error: ${bad}: unknown key 'budgts'\n`);
   });
 
-  it('report exits 2: not yet available', async () => {
-    const r = await aiplab(['report', '--model', 'alpha', 'x']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('not yet available');
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  it('backtest --report writes report.html into the run folder; report rewrites it, -q prints nothing', async () => {
+    const dir = await tmp.make();
+    // aip-baseline over ten days and two models: the whole path, in a few seconds.
+    const experiment = await put(
+      join(dir, 'short.json'),
+      JSON.stringify({
+        id: 'short',
+        version: 1,
+        dataset: join(PROJECT_ROOT, 'datasets', 'cowrie-2018'),
+        from: '2018-05-07',
+        to: '2018-05-16',
+        models: [{ name: 'Alpha' }, { name: 'Prioritize_New' }],
+        budgets: [100, 'natural'],
+      }),
+    );
+    const out = join(dir, 'results');
+    const r = await aiplab(['backtest', experiment, '--out', out, '--report']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [stamp] = await readdir(join(out, 'short'));
+    const run = join(out, 'short', stamp!);
+    expect(r.stdout).toContain(`results: ${run}\nreport: ${join(run, 'report.html')}\n`);
+    expect(await readdir(run)).toEqual(expect.arrayContaining(['report.html', 'charts', 'per_day.csv']));
+    const charts = (await readdir(join(run, 'charts'))).length;
+    expect(charts).toBeGreaterThan(10);
+
+    const elsewhere = join(dir, 'elsewhere');
+    const [loud, quiet] = await Promise.all([
+      aiplab(['report', run, '--out', elsewhere]),
+      aiplab(['report', run, '-q']),
+    ]);
+    expect([loud.code, quiet.code]).toEqual([0, 0]);
+    expect(loud.stdout).toBe(
+      `report: ${join(elsewhere, 'report.html')} (${charts} charts in ${join(elsewhere, 'charts')})\n`,
+    );
+    expect(quiet.stdout + quiet.stderr + loud.stderr).toBe('');
+    expect((await readdir(elsewhere)).sort()).toEqual(['charts', 'report.html']);
+    expect(await readFile(join(elsewhere, 'report.html'), 'utf8')).toContain('<h1>short</h1>');
+  }, 60_000);
+
+  it('report: a wrong path exits 2, a damaged results folder exits 1, each with one line', async () => {
+    const dir = await tmp.make();
+    const runs = join(dir, 'runs');
+    await writeMiniResults(join(runs, '20240201T000000Z'));
+    const damaged = await writeMiniResults(join(dir, 'damaged'), {
+      'per_day.csv':
+        'date,model,budget,metric,value\n2024-01-01,Alpha,10,recall,0.5\n2024-01-02,Alpha,10,recall,lots\n',
+    });
+    const [noArg, missing, parent, bad] = await Promise.all([
+      aiplab(['report']),
+      aiplab(['report', join(dir, 'nope')]),
+      aiplab(['report', runs]),
+      aiplab(['report', damaged]),
+    ]);
+    expect([noArg.code, missing.code, parent.code, bad.code]).toEqual([2, 2, 2, 1]);
+    expect(noArg.stderr).toContain('results-dir');
+    expect(missing.stderr).toBe(`aiplab: usage error: ${join(dir, 'nope')}: no such results folder\n`);
+    expect(parent.stderr).toMatch(/^aiplab: usage error: .*: not a results folder \(no manifest\.json\)/);
+    expect(bad.stderr).toBe(
+      `aiplab: data error: ${join(damaged, 'per_day.csv')}:3: field 'value': expected a number or NaN, got 'lots'\n`,
+    );
+    for (const r of [missing, parent, bad]) expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(await readdir(damaged)).not.toContain('report.html');
   });
 
   it('tune: runs tune-pc-cowrie, prints the best config and the verdicts, writes the run folder', async () => {

@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { readExperiment } from '../../backtest/experiment.js';
 import { runExperiment } from '../../backtest/run-experiment.js';
 import { summaryText } from '../../backtest/summary-text.js';
+import { writeReport } from '../../reports/write-report.js';
 import { createProgress } from '../progress.js';
 
 interface BacktestFlags {
   out: string;
   cache: string;
   quiet?: boolean;
+  report?: boolean;
 }
 
 export function registerBacktest(program: Command): void {
@@ -19,6 +21,7 @@ export function registerBacktest(program: Command): void {
     .argument('<experiment>', 'experiment file (.json, .yaml or .yml)')
     .option('--out <dir>', 'results root: writes <out>/<id>/<UTC timestamp>/', 'results')
     .option('--cache <dir>', 'where synthetic datasets are made and kept', '.aiplab-cache')
+    .option('--report', 'also write report.html and charts/ into the results folder (as aiplab report does)')
     .option('-q, --quiet', 'no progress, no summary')
     .action(async (file: string, flags: BacktestFlags) => {
       const quiet = Boolean(flags.quiet || program.opts().quiet);
@@ -35,14 +38,15 @@ export function registerBacktest(program: Command): void {
             synthProgress.stop();
             progress.update(done, total);
           },
-          command: ['backtest', file, '--out', flags.out],
+          command: ['backtest', file, '--out', flags.out, ...(flags.report ? ['--report'] : [])],
         });
       } finally {
         synthProgress.stop();
         progress.stop();
       }
-      if (quiet) return;
       const { run, analysis, written } = result;
+      const report = flags.report && written ? await writeReport(written.dir) : undefined;
+      if (quiet) return;
       const lines: string[] = [];
       lines.push(
         `${experiment.id}: ${run.days.length} days ${experiment.from} .. ${experiment.to}, ${run.scoredDays.length} scored, ${experiment.models.length} models × ${experiment.budgets.length} budgets in ${(run.timings.totalMs / 1000).toFixed(1)} s`,
@@ -52,6 +56,7 @@ export function registerBacktest(program: Command): void {
       if (run.warnings.length > 10)
         lines.push(`… ${run.warnings.length - 10} more warnings in manifest.json`);
       if (written) lines.push(`results: ${written.dir}`);
+      if (report) lines.push(`report: ${report.html}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -1,13 +1,26 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../util/errors.js';
+import { writeReport } from '../../reports/write-report.js';
+
+interface ReportFlags {
+  out?: string;
+  quiet?: boolean;
+}
 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('charts and an HTML report from a results folder (not yet available)')
-    .allowUnknownOption(true)
-    .argument('[args...]')
-    .action(() => {
-      throw new UsageError(`'aiplab report' is not yet available in this version`);
+    .description(
+      'charts and a self-contained report.html from a results folder (<out>/<id>/<timestamp>/ of aiplab backtest)',
+    )
+    .argument('<results-dir>', 'results folder written by aiplab backtest')
+    .option('--out <dir>', 'write report.html and charts/ here instead of into the results folder')
+    .option('-q, --quiet', 'print nothing')
+    .action(async (dir: string, flags: ReportFlags) => {
+      const quiet = Boolean(flags.quiet || program.opts().quiet);
+      const written = await writeReport(dir, flags.out !== undefined ? { out: flags.out } : {});
+      if (!quiet)
+        process.stdout.write(
+          `report: ${written.html} (${written.charts.length} charts in ${written.dir}/charts)\n`,
+        );
     });
 }
