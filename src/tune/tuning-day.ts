@@ -21,26 +21,27 @@ export interface FastConfig {
 }
 
 /**
- * The candidates of one (normalization, decay) pair on one day: the IPs whose aging is not 0 (every other IP scores
- * exactly 0, whatever the weights), ordered by an upper bound of their score that holds for every weight vector:
- * Σ wᵢ·xᵢ·aging ≤ (Σ wᵢ)·max xᵢ·aging for weights and features >= 0. A top-K cut scores candidates down this order
- * only until the bound falls below the K-th best score found, so a config costs O(K-ish), not O(IPs).
+ * Every listable IP of one day for one normalization, grouped into aging classes: IPs with the same d (days since
+ * last seen) and t (days between first and last seen) get the same aging from any decay function, at(d, t). Within a
+ * class, IPs are ordered by their largest feature, so Σ wᵢ·xᵢ ≤ (Σ wᵢ)·max xᵢ bounds the score of everything after a
+ * point, for every weight vector (weights and features >= 0). A config then scores, class by class, only the IPs
+ * whose bound reaches the cut it is looking for: O(list), not O(IPs), and the aging is one call per class.
  */
-interface CandidateGroup {
-  /** Candidates. */
+interface Prepared {
+  /** Listable IPs. */
   m: number;
-  /** IP-order position of each candidate, in bound order. */
+  /** IP-order position of each, in class order. */
   pos: Int32Array;
-  /** Features, 8 per candidate (row-major, in bound order): one sequential stream for the scoring loop. */
+  /** Features, 8 per IP (row-major, class order): one sequential stream for the scoring loop. */
   x: Float64Array;
-  aging: Float64Array;
-  /** aging × max feature, descending. */
-  bound: Float64Array;
-}
-
-class Buffers {
-  f64 = new Float64Array(0);
-  i32 = new Int32Array(0);
+  /** Largest feature of each IP, descending within a class. */
+  maxX: Float64Array;
+  /** Class c holds [start[c], start[c + 1]). */
+  start: Int32Array;
+  classD: Int32Array;
+  classT: Int32Array;
+  /** Aging per class, by decay key. */
+  aging: Map<string, Float64Array>;
 }
 
 function growF64(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuffer> {
@@ -95,13 +96,8 @@ export class TuningScratch {
   scoreAtPos = new Float64Array(0);
   /** Per IP-order position: 1 while it is a listed candidate with a positive score (0 otherwise). */
   mark = new Uint8Array(0);
-  group = {
-    x: new Buffers(),
-    aging: new Buffers(),
-    bound: new Buffers(),
-    pos: new Buffers(),
-    tmp: new Buffers(),
-  };
+  /** Per aging class: IPs scored so far (a prefix of the class). */
+  scoredInClass = new Int32Array(0);
 }
 
 /**
@@ -121,8 +117,7 @@ export class TuningDay {
   /** IPs that can be listed: known, not allowlisted. */
   readonly listable: number;
   readonly #scratch: TuningScratch;
-  #groupKey = '';
-  #group: CandidateGroup | undefined;
+  readonly #prepared = new Map<Normalization, Prepared>();
 
   constructor(view: KnowledgeView, truth: Truth, scratch: TuningScratch, excludedById?: Uint8Array) {
     this.view = view;
@@ -146,60 +141,73 @@ export class TuningDay {
     if (s.mark.length < n) s.mark = new Uint8Array(Math.max(n, Math.ceil(s.mark.length * 1.5)));
   }
 
-  /** The candidates of a (normalization, decay) pair; the last one asked is kept (callers go group by group). */
-  #candidates(normalization: Normalization, decay: DecayFunction, decayKey: string): CandidateGroup {
-    const key = `${normalization}\u0000${decayKey}`;
-    if (this.#group && this.#groupKey === key) return this.#group;
+  /** The IPs of the day in class order, for one normalization (made once, on first use). */
+  #prepare(normalization: Normalization): Prepared {
+    const known = this.#prepared.get(normalization);
+    if (known) return known;
     const features = normalizedAipFeatures(this.view, normalization);
     const { firstSeen, lastSeen } = this.view.columns();
     const day = this.view.day;
     const order = this.order;
     const n = order.length;
-    const b = this.#scratch.group;
-    // Aging and bound of every listable position, in IP order; candidates: aging not 0.
-    b.tmp.f64 = growF64(b.tmp.f64, 2 * n);
-    b.tmp.i32 = growI32(b.tmp.i32, n);
-    const agingAt = b.tmp.f64.subarray(0, n);
-    const boundAt = b.tmp.f64.subarray(n, 2 * n);
-    const candPos = b.tmp.i32;
-    let m = 0;
-    const at = decay.at;
     const excluded = this.excludedAtPos;
-    for (let p = 0; p < n; p++) {
+    const m = this.listable;
+    const posOf = new Int32Array(m);
+    const maxOf = new Float64Array(m);
+    const keyOf = new Int32Array(m);
+    let maxT = 0;
+    let maxD = 0;
+    for (let p = 0, k = 0; p < n; p++) {
       if (excluded?.[p]) continue;
       const id = order[p]!;
-      let a = at(day - lastSeen[id]!, lastSeen[id]! - firstSeen[id]!);
-      // A non-finite aging makes the model's score non-finite or NaN, which it counts as 0: not a candidate.
-      if (!Number.isFinite(a)) a = 0;
-      if (a < 0)
-        throw new UsageError(
-          `decay function '${decay.name}' gives ${a} (below 0) on ${this.view.date}; tuning needs an aging >= 0`,
-        );
-      if (a === 0) continue;
       let max = 0;
       for (let j = 0; j < 8; j++) {
         const v = features[j]![id]!;
-        if (!(v >= 0))
-          throw new UsageError(`feature ${j} of ${this.view.ip(id)} is ${v}; tuning needs features >= 0`);
+        if (!(v >= 0 && v < Number.POSITIVE_INFINITY))
+          throw new UsageError(
+            `feature ${j} of ${this.view.ip(id)} is ${v}; tuning needs finite features >= 0`,
+          );
         if (v > max) max = v;
       }
-      agingAt[m] = a;
-      boundAt[m] = a * max;
-      candPos[m] = p;
-      m++;
+      const d = day - lastSeen[id]!;
+      const t = lastSeen[id]! - firstSeen[id]!;
+      if (t > maxT) maxT = t;
+      if (d > maxD) maxD = d;
+      posOf[k] = p;
+      maxOf[k] = max;
+      keyOf[k] = d; // finished below, once maxT is known
+      k++;
     }
-    // Bound order (stable: ties keep IP order, though nothing below depends on it).
-    const idx = new Int32Array(m);
-    for (let k = 0; k < m; k++) idx[k] = k;
-    const sorted = sortByScoreDesc(idx, boundAt.subarray(0, m));
-    b.x.f64 = growF64(b.x.f64, 8 * m);
-    b.aging.f64 = growF64(b.aging.f64, m);
-    b.bound.f64 = growF64(b.bound.f64, m);
-    b.pos.i32 = growI32(b.pos.i32, m);
-    const x = b.x.f64;
-    const aging = b.aging.f64;
-    const bound = b.bound.f64;
-    const pos = b.pos.i32;
+    const width = maxT + 1;
+    for (let k = 0, p = 0; k < m; k++, p++) {
+      while (excluded?.[p]) p++;
+      const id = order[p]!;
+      keyOf[k] = keyOf[k]! * width + (lastSeen[id]! - firstSeen[id]!);
+    }
+    // Largest feature descending (stable), then a stable counting sort by class: classes in key order, each by max.
+    const local = new Int32Array(m);
+    for (let k = 0; k < m; k++) local[k] = k;
+    const byMax = sortByScoreDesc(local, maxOf);
+    const keys = (maxD + 1) * width;
+    const count = new Int32Array(keys + 1);
+    for (let k = 0; k < m; k++) count[keyOf[k]! + 1]!++;
+    let classes = 0;
+    for (let c = 1; c <= keys; c++) if (count[c]! > 0) classes++;
+    for (let c = 0; c < keys; c++) count[c + 1]! += count[c]!;
+    const start = new Int32Array(classes + 1);
+    const classD = new Int32Array(classes);
+    const classT = new Int32Array(classes);
+    for (let key = 0, c = 0; key < keys; key++) {
+      if (count[key + 1] === count[key]) continue;
+      start[c] = count[key]!;
+      classD[c] = Math.floor(key / width);
+      classT[c] = key % width;
+      c++;
+    }
+    start[classes] = m;
+    const pos = new Int32Array(m);
+    const maxX = new Float64Array(m);
+    const x = new Float64Array(8 * m);
     const [f0, f1, f2, f3, f4, f5, f6, f7] = features as [
       Float64Array,
       Float64Array,
@@ -210,10 +218,13 @@ export class TuningDay {
       Float64Array,
       Float64Array,
     ];
-    for (let r = 0; r < m; r++) {
-      const k = sorted[r]!;
-      const p = candPos[k]!;
+    for (let i = 0; i < m; i++) {
+      const k = byMax[i]!;
+      const r = count[keyOf[k]!]!++;
+      const p = posOf[k]!;
       const id = order[p]!;
+      pos[r] = p;
+      maxX[r] = maxOf[k]!;
       const o = 8 * r;
       x[o] = f0[id]!;
       x[o + 1] = f1[id]!;
@@ -223,13 +234,29 @@ export class TuningDay {
       x[o + 5] = f5[id]!;
       x[o + 6] = f6[id]!;
       x[o + 7] = f7[id]!;
-      aging[r] = agingAt[k]!;
-      bound[r] = boundAt[k]!;
-      pos[r] = p;
     }
-    this.#group = { m, pos, x, aging, bound };
-    this.#groupKey = key;
-    return this.#group;
+    const prepared: Prepared = { m, pos, x, maxX, start, classD, classT, aging: new Map() };
+    this.#prepared.set(normalization, prepared);
+    return prepared;
+  }
+
+  /** The aging of each class for a decay function (one call per class, cached by decay). */
+  #agingOf(g: Prepared, decay: DecayFunction, decayKey: string): Float64Array {
+    let aging = g.aging.get(decayKey);
+    if (aging) return aging;
+    const classes = g.classD.length;
+    aging = new Float64Array(classes);
+    for (let c = 0; c < classes; c++) {
+      const a = decay.at(g.classD[c]!, g.classT[c]!);
+      if (a < 0)
+        throw new UsageError(
+          `decay function '${decay.name}' gives ${a} (below 0) on ${this.view.date}; tuning needs an aging >= 0`,
+        );
+      // A non-finite aging makes the model's score non-finite or NaN, which it counts as 0: as an aging of 0.
+      aging[c] = Number.isFinite(a) ? a : 0;
+    }
+    g.aging.set(decayKey, aging);
+    return aging;
   }
 
   /**
@@ -238,18 +265,28 @@ export class TuningDay {
    * `ordered` false the list's entries may come in any order (for metrics that read only its set of IPs: faster).
    */
   facts(config: FastConfig, decayKey: string, budget: number | 'natural', ordered = true): ListFacts {
-    const g = this.#candidates(config.normalization, config.decay, decayKey);
-    const ids = this.list(g, config, budget, ordered);
+    const g = this.#prepare(config.normalization);
+    const ids = this.#list(g, this.#agingOf(g, config.decay, decayKey), config, budget, ordered);
     const list = { ids, scores: EMPTY_SCORES, ips: [] } as RankedList;
     return scoreList(list, this.truth, budget === 'natural' ? ids.length : budget);
   }
 
   /** The listed knowledge ids (ranked when `ordered`). */
-  list(g: CandidateGroup, config: FastConfig, budget: number | 'natural', ordered: boolean): Int32Array {
+  #list(
+    g: Prepared,
+    agingOfClass: Float64Array,
+    config: FastConfig,
+    budget: number | 'natural',
+    ordered: boolean,
+  ): Int32Array {
     const s = this.#scratch;
     const m = g.m;
+    const classes = agingOfClass.length;
     if (s.score.length < m) s.score = new Float64Array(Math.max(m, Math.ceil(s.score.length * 1.5)));
+    if (s.scoredInClass.length < classes) s.scoredInClass = new Int32Array(Math.max(classes, 64));
     const score = s.score;
+    const done = s.scoredInClass;
+    done.fill(0, 0, classes);
     const w = config.weights;
     const w0 = w[0]!;
     const w1 = w[1]!;
@@ -259,104 +296,143 @@ export class TuningDay {
     const w5 = w[5]!;
     const w6 = w[6]!;
     const w7 = w[7]!;
-    const x = g.x;
-    const aging = g.aging;
-    let scored = 0;
-    // Scores candidates [scored, to): the model's own expression (8 terms left to right, then × aging), so every
-    // score is bit-identical to prioritizeScores'.
-    const scoreTo = (to: number): void => {
-      for (let r = scored; r < to; r++) {
-        const o = 8 * r;
-        const v =
-          (x[o]! * w0 +
-            x[o + 1]! * w1 +
-            x[o + 2]! * w2 +
-            x[o + 3]! * w3 +
-            x[o + 4]! * w4 +
-            x[o + 5]! * w5 +
-            x[o + 6]! * w6 +
-            x[o + 7]! * w7) *
-          aging[r]!;
-        score[r] = Number.isFinite(v) ? v + 0 : 0;
-      }
-      if (to > scored) scored = to;
-    };
-    // Every unscored candidate's score is at most bound × wsum (with room for rounding).
+    const { x, maxX, start } = g;
     let wsum = 0;
     for (let j = 0; j < 8; j++) wsum += w[j]!;
+    // Every score is at most max feature × aging × wsum; the slack covers rounding.
     const slack = wsum * (1 + 1e-9);
-    const bound = g.bound;
-    const rest = (r: number) => (r < m ? bound[r]! * slack : 0);
+    let scored = 0;
+    // Scores, in every class, the IPs whose bound is >= tau (and leaves every other IP's score below tau): the
+    // model's own expression (8 terms left to right, then × aging), so every score is bit-identical to
+    // prioritizeScores'.
+    const scoreDownTo = (tau: number): void => {
+      for (let c = 0; c < classes; c++) {
+        const a = agingOfClass[c]!;
+        if (a === 0) continue;
+        const end = start[c + 1]!;
+        let from = start[c]! + done[c]!;
+        if (from === end) continue;
+        const scale = a * slack;
+        // Binary search: the first IP of the class whose bound is below tau.
+        let lo = from;
+        let hi = end;
+        if (tau <= 0) lo = end;
+        else
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (maxX[mid]! * scale >= tau) lo = mid + 1;
+            else hi = mid;
+          }
+        for (let r = from; r < lo; r++) {
+          const o = 8 * r;
+          const v =
+            (x[o]! * w0 +
+              x[o + 1]! * w1 +
+              x[o + 2]! * w2 +
+              x[o + 3]! * w3 +
+              x[o + 4]! * w4 +
+              x[o + 5]! * w5 +
+              x[o + 6]! * w6 +
+              x[o + 7]! * w7) *
+            a;
+          score[r] = Number.isFinite(v) ? v + 0 : 0;
+        }
+        scored += lo - from;
+        from = lo;
+        done[c] = lo - start[c]!;
+      }
+    };
+    /** Visits every scored IP (index into the class order). */
+    const eachScored = (visit: (r: number) => void): void => {
+      for (let c = 0; c < classes; c++) {
+        const end = start[c]! + done[c]!;
+        for (let r = start[c]!; r < end; r++) visit(r);
+      }
+    };
 
     const cutBudget = budget !== 'natural' ? budget : config.budget;
     let length: number;
     if (cutBudget === null) {
       const t = config.threshold;
-      // Candidates whose bound is at most the threshold cannot be above it.
-      let lo = 0;
-      let hi = m;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (bound[mid]! * slack > t) lo = mid + 1;
-        else hi = mid;
-      }
-      scoreTo(lo);
+      // IPs whose bound is below the threshold cannot be above it.
+      scoreDownTo(t);
       let above = 0;
-      for (let r = 0; r < lo; r++) if (score[r]! > t) above++;
-      if (t < 0) above = this.listable; // every score is >= 0
+      eachScored((r) => {
+        if (score[r]! > t) above++;
+      });
+      if (t < 0) above = m; // every score is >= 0
       if (above >= config.minimum && t >= 0) {
         // AIP's rule keeps exactly the scores above the threshold.
-        let k = 0;
         s.picked = growI32(s.picked, above);
-        for (let r = 0; r < lo; r++) if (score[r]! > t) s.picked[k++] = r;
-        return this.#finish(g, score, s.picked, k, 0, ordered);
+        let k = 0;
+        const picked = s.picked;
+        eachScored((r) => {
+          if (score[r]! > t) picked[k++] = r;
+        });
+        return this.#finish(g, score, picked, k, 0, ordered);
       }
-      length = above < config.minimum ? Math.min(this.listable, config.minimum) : above;
+      length = above < config.minimum ? Math.min(m, config.minimum) : above;
     } else {
-      length = Math.min(cutBudget, this.listable);
+      length = Math.min(cutBudget, m);
     }
     if (length === 0) return new Int32Array(0);
 
-    // Top `length`: grow the scored prefix until the length-th best score beats every unscored candidate's bound.
-    let to = Math.max(scored, Math.min(m, 2 * length + 64));
+    // Top `length`: lower tau until `length` IPs are scored, then once more to the length-th best score found; once
+    // that cut is at least tau, nothing unscored (all below tau) can reach it.
+    let top = 0;
+    for (let c = 0; c < classes; c++) {
+      const b = maxX[start[c]!]! * agingOfClass[c]! * slack;
+      if (b > top) top = b;
+    }
+    let tau = top / 4;
     let cut = 0;
     for (;;) {
-      scoreTo(to);
-      if (to >= length) {
-        s.select = growF64(s.select, to);
-        s.select.set(score.subarray(0, to));
-        cut = kthLargest(s.select, to, length);
-        if (cut > 0 && rest(to) < cut) break;
-        if (to === m) break; // cut is the length-th largest of every candidate (0 if it reaches the zeros)
-      } else if (to === m) {
-        cut = 0; // fewer candidates than places: the list reaches IPs scored 0
+      scoreDownTo(tau);
+      if (scored >= length) {
+        s.select = growF64(s.select, scored);
+        let k = 0;
+        const select = s.select;
+        eachScored((r) => {
+          select[k++] = score[r]!;
+        });
+        cut = kthLargest(select, k, length);
+        if (cut > 0 && cut >= tau) break;
+        if (tau === 0) break; // everything is scored: cut is the length-th largest of all (0 if it reaches the zeros)
+        tau = cut > 0 ? cut : 0;
+      } else if (tau === 0) {
+        cut = 0; // fewer IPs with a positive aging than places: the list reaches IPs scored 0
         break;
+      } else {
+        tau = tau < 1e-250 ? 0 : tau / 16;
       }
-      to = Math.min(m, 2 * to);
     }
     s.picked = growI32(s.picked, length);
+    const picked = s.picked;
     if (cut > 0) {
       // Every score >= cut is among the scored; of those equal to it, the first in IP order fill the list.
       let k = 0;
       let e = 0;
       s.equal = growI32(s.equal, scored);
-      for (let r = 0; r < scored; r++) {
+      const equal = s.equal;
+      eachScored((r) => {
         const v = score[r]!;
-        if (v > cut) s.picked[k++] = r;
-        else if (v === cut) s.equal[e++] = r;
-      }
+        if (v > cut) picked[k++] = r;
+        else if (v === cut) equal[e++] = r;
+      });
       let wanted = length - k;
       if (e > wanted) {
-        const eq = s.equal.subarray(0, e);
+        const eq = equal.subarray(0, e);
         eq.sort((a, b) => g.pos[a]! - g.pos[b]!);
       }
-      for (let i = 0; wanted > 0 && i < e; i++, wanted--) s.picked[k++] = s.equal[i]!;
-      return this.#finish(g, score, s.picked, k, 0, ordered);
+      for (let i = 0; wanted > 0 && i < e; i++, wanted--) picked[k++] = equal[i]!;
+      return this.#finish(g, score, picked, k, 0, ordered);
     }
-    // The cut is 0: every positive candidate, then IPs scored 0 (non-candidates included) in IP order.
+    // The cut is 0: every positive score, then IPs scored 0 (zero aging included) in IP order.
     let k = 0;
-    for (let r = 0; r < scored; r++) if (score[r]! > 0) s.picked[k++] = r;
-    return this.#finish(g, score, s.picked, k, length - k, ordered);
+    eachScored((r) => {
+      if (score[r]! > 0) picked[k++] = r;
+    });
+    return this.#finish(g, score, picked, k, length - k, ordered);
   }
 
   /**
@@ -364,7 +440,7 @@ export class TuningDay {
    * score, ties by IP, when `ordered` (the backtest's order: a stable sort of the IP-ordered entries by score).
    */
   #finish(
-    g: CandidateGroup,
+    g: Prepared,
     score: Float64Array,
     picked: Int32Array,
     k: number,
