@@ -18,7 +18,13 @@ export const CONFIG = {
   background: 'white',
   padding: 8,
   title: { anchor: 'start', fontSize: 15, subtitleFontSize: 11, subtitleColor: '#555', offset: 10 },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e6e6e6' },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    gridColor: '#e6e6e6',
+    labelLimit: 360,
+  },
   legend: {
     labelFontSize: 11,
     titleFontSize: 12,

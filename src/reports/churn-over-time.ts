@@ -1,4 +1,4 @@
-import type { ChartResults } from './chart-common.js';
+import { budgetTitle, type ChartResults } from './chart-common.js';
 import { metricOverTime } from './metric-over-time.js';
 import type { VegaLiteSpec } from './render.js';
 
@@ -20,7 +20,8 @@ export function churnOverTime(
     metric: 'jaccard_previous',
     budget: options.budget,
     title: "churn: similarity with the previous day's list",
-    yTitle: 'Jaccard with previous list (1 = unchanged)',
+    subtitle: `${budgetTitle(String(options.budget))}; 1: the same list as the day before, 0: no IP in common; one line per model`,
+    yTitle: 'Jaccard with previous list',
     yDomain: [0, 1],
   });
 }

@@ -22,6 +22,8 @@ export interface MetricOverTimeOptions {
   horizon?: number;
   /** Chart title. @default '<metric> over time' */
   title?: string;
+  /** Chart subtitle. @default the budget and target day, and how missing values are shown */
+  subtitle?: string;
   /** Title of the y axis. @default the metric's name */
   yTitle?: string;
   /** Fixed y range, e.g. [0, 1] for a share; without it the axis fits the values (from zero). @default undefined */
@@ -43,11 +45,14 @@ export function metricOverTime(
   if (rows.length === 0) return undefined;
   const days = new Set(rows.map((r) => r.date)).size;
   const target = horizon === 0 ? "the list's own day" : `day D+${horizon}`;
+  const {
+    subtitle = `${budgetTitle(budget)}; scored against ${target}; one line per model, days without a value left out`,
+  } = options;
   return {
     $schema: SCHEMA,
     title: {
       text: title,
-      subtitle: `${budgetTitle(budget)}; scored against ${target}; one line per model, days without a value left out`,
+      subtitle,
     },
     width: WIDTH,
     height: HEIGHT,

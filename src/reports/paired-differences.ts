@@ -53,11 +53,13 @@ export function pairedDifferences(
       significance: c.significant ? SIGNIFICANT : NOT_SIGNIFICANT,
     };
   });
-  const y = { field: 'pair', type: 'nominal', title: null, sort: pairs, axis: { labelLimit: 320 } } as const;
+  const y = { field: 'pair', type: 'nominal', title: null, sort: pairs } as const;
   const color = {
     field: 'significance',
     type: 'nominal',
     title: 'paired test',
+    // Above the panels: four panels and the pair names already fill a report's width.
+    legend: { orient: 'top' },
     scale: { domain: [SIGNIFICANT, NOT_SIGNIFICANT], range: ['#1f5fa8', '#a8a8a8'] },
   } as const;
   const x = { field: 'meanDiff', type: 'quantitative', title: 'mean difference A − B' } as const;
@@ -77,7 +79,7 @@ export function pairedDifferences(
       },
     },
     spec: {
-      width: 170,
+      width: 165,
       height: { step: 20 },
       layer: [
         { mark: { type: 'rule', color: '#666', strokeDash: [3, 3] }, encoding: { x: { datum: 0 } } },
