@@ -6,12 +6,14 @@ import { BENCH_DIR, type BenchLine } from './common.js';
 import { benchForest } from './forest.js';
 import { benchIngest } from './ingest.js';
 import { benchSynthYear } from './synth-year.js';
+import { benchTune } from './tune.js';
 
 const benches: Record<string, () => Promise<BenchLine[]>> = {
   ingest: benchIngest,
   forest: benchForest,
   'synth-year': benchSynthYear,
   backtest: benchBacktest,
+  tune: benchTune,
 };
 
 const wanted = process.argv.slice(2);
