@@ -30,6 +30,11 @@ export interface ComparisonRow {
   pValue: number;
   /** Holm-corrected over every comparison of the same metric (all pairs, all budgets). */
   pHolm: number;
+  /**
+   * Both tests agree: Holm p < 1 − level AND the bootstrap CI of the mean difference excludes 0. The signed-rank
+   * test speaks of the typical day, the CI of the mean; when a few large days pull the mean the other way they
+   * disagree, and a verdict that names a winner by the mean must not call that significant.
+   */
   significant: boolean;
   /** The plain statement: who beats whom, by how much, and whether it is significant. */
   verdict: string;
@@ -144,7 +149,7 @@ export function analyzeRun(run: BacktestRun): Analysis {
     const adjusted = holm(family.map((c) => c.pValue));
     family.forEach((c, i) => {
       c.pHolm = adjusted[i]!;
-      c.significant = c.pHolm < 1 - level;
+      c.significant = c.pHolm < 1 - level && (c.ciLow > 0 || c.ciHigh < 0);
       c.verdict = verdict(c, m.higherIsBetter, level);
     });
     comparisons.push(...family);
@@ -164,9 +169,12 @@ function verdict(c: ComparisonRow, higherIsBetter: boolean, level: number): stri
   const [lo, hi] = aBetter ? [c.ciLow, c.ciHigh] : [-c.ciHigh, -c.ciLow];
   const pct = Math.round(level * 100);
   const stat = `mean difference ${diff > 0 ? '+' : ''}${fmt(diff)} (${pct}% CI ${fmt(lo)} .. ${fmt(hi)}), Holm p = ${fmtP(c.pHolm)}, n = ${c.n} days`;
-  return c.significant
-    ? `${winner} beats ${loser} on ${at}: ${stat}; significant`
-    : `${winner} is ahead of ${loser} on ${at} but not significantly: ${stat}`;
+  if (c.significant) return `${winner} beats ${loser} on ${at}: ${stat}; significant`;
+  const mixed =
+    c.pHolm < 1 - level
+      ? '; the signed-rank test rejects equality but the CI of the mean difference includes 0: mixed evidence'
+      : '';
+  return `${winner} is ahead of ${loser} on ${at} but not significantly: ${stat}${mixed}`;
 }
 
 /** The headline statements: for each headline metric and budget, the best model by mean and how it compares. */
