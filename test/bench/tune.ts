@@ -81,7 +81,7 @@ export async function benchTune(): Promise<BenchLine[]> {
     },
     {
       name: 'configs × days per second',
-      value: (configDays / (f.timings.configMs / 1000)).toFixed(0) + ' (config scoring only)',
+      value: `${(configDays / (f.timings.configMs / 1000)).toFixed(0)} (config scoring only)`,
     },
     {
       name: 'time split (s)',
