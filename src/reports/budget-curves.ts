@@ -22,7 +22,7 @@ export interface BudgetCurvesOptions {
 interface CurvePoint {
   model: string;
   budget: string;
-  /** Where the point stands: the mean size of the lists (a top-K list is shorter than K when fewer IPs qualify). */
+  /** The list size the point stands at: K for a numeric budget, the mean list size for the natural list. */
   size: number;
   mean: number;
   ciLow: number | null;
@@ -32,25 +32,23 @@ interface CurvePoint {
 
 /**
  * A metric against list size, a line per model (DESIGN §5 budget metrics): the mean over days at each numeric budget
- * K with its bootstrap CI, placed at the lists' mean size (log scale), not at K: Alpha's list at K = 5000 holds only
- * yesterday's few dozen attackers, and drawing it at 5000 would credit it with a reach it never had. Without a
- * `size` summary the point falls back to K. The natural list has no K of its own, so it is a separate diamond
- * rather than a point on the line (joining it would draw a curve through a different kind of list). Undefined
- * when the metric is not in summary.csv or has no defined mean.
+ * K (x = K, log scale) with its bootstrap CI. The natural list has no K of its own, so it is a separate diamond at
+ * the model's mean natural list size rather than a point on the line (joining it would draw a curve through a
+ * different kind of list). Undefined when the metric is not in summary.csv or has no defined mean.
  */
 export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions): VegaLiteSpec | undefined {
   const { metric, title = `${metric} against list size` } = options;
   const budgets = new Set(budgetOrder(results));
-  const meanSize = new Map(
+  const naturalSize = new Map(
     results.summary
-      .filter((s) => s.metric === 'size' && Number.isFinite(s.mean) && s.mean > 0)
-      .map((s) => [`${s.model}\u0000${s.budget}`, s.mean]),
+      .filter((s) => s.metric === 'size' && s.budget === 'natural' && Number.isFinite(s.mean) && s.mean > 0)
+      .map((s) => [s.model, s.mean]),
   );
   const points: CurvePoint[] = [];
   for (const s of results.summary) {
     if (s.metric !== metric || !budgets.has(s.budget) || Number.isNaN(s.mean)) continue;
     const natural = s.budget === 'natural';
-    const size = meanSize.get(`${s.model}\u0000${s.budget}`) ?? (natural ? undefined : Number(s.budget));
+    const size = natural ? naturalSize.get(s.model) : Number(s.budget);
     // A natural list without a known size (size not computed, or always empty) has no place on the x axis.
     if (size === undefined) continue;
     const ci = Number.isFinite(s.ciLow) && Number.isFinite(s.ciHigh);
@@ -70,7 +68,7 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
   const x = {
     field: 'size',
     type: 'quantitative',
-    title: 'mean list size (log scale); a top-K list is shorter than K when fewer IPs qualify',
+    title: 'list size: budget K, or the natural list’s mean size (log scale)',
     scale: { type: 'log' },
     axis: { format: '~s', grid: true },
   } as const;

@@ -153,23 +153,6 @@ describe('budgetCurves', () => {
     expect(values(spec, { layer: 3 })).toEqual([point('Alpha', 'natural', 30, 0.6, 0.5, 0.7)]);
   });
 
-  it('a top-K list shorter than K stands at its mean size, not at K', () => {
-    const shorter = {
-      ...results,
-      summary: results.summary.map((s) =>
-        s.model === 'Alpha' && s.budget === '10' && s.metric === 'size' ? { ...s, mean: 7 } : s,
-      ),
-    };
-    const sizes = values(budgetCurves(shorter, { metric: 'recall_at_k' }), { layer: 1 }).map((p) => [
-      p.model,
-      p.size,
-    ]);
-    expect(sizes).toEqual([
-      ['Alpha', 7],
-      ['Beta', 10],
-    ]);
-  });
-
   it('a mean without a CI has no CI rule; a metric not summarised has no chart', () => {
     const spec = budgetCurves(results, { metric: 'coverage_flows' }) as unknown as Json;
     const marks = (spec.layer as Json[]).map((l) => (l.mark as Json).type);
