@@ -57,6 +57,19 @@ export const bootstrapSchema = z
   })
   .strict();
 
+/** The keys a backtest and a tuning experiment share: how lists are cut, scored and summarised. */
+export const evaluationShape = {
+  budgets: z
+    .array(z.union([z.number().int().min(1), z.literal('natural')]))
+    .min(1)
+    .optional(),
+  metrics: z.array(z.string()).min(1).optional(),
+  horizons: z.array(z.number().int().min(0).max(365)).min(1).optional(),
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  bootstrap: bootstrapSchema.optional(),
+  allowlist: z.string().optional(),
+};
+
 const experimentSchema = z
   .object({
     id: experimentIdSchema,
@@ -66,15 +79,7 @@ const experimentSchema = z
     from: day,
     to: day,
     models: z.array(modelEntrySchema).min(1),
-    budgets: z
-      .array(z.union([z.number().int().min(1), z.literal('natural')]))
-      .min(1)
-      .optional(),
-    metrics: z.array(z.string()).min(1).optional(),
-    horizons: z.array(z.number().int().min(0).max(365)).min(1).optional(),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-    bootstrap: bootstrapSchema.optional(),
-    allowlist: z.string().optional(),
+    ...evaluationShape,
   })
   .strict();
 

@@ -24,36 +24,63 @@ function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv(header: string[], rows: (string | number | boolean)[][]): string {
+/** CSV text: a header line, then one line per row; numbers as {@link formatValue}, text quoted only when needed. */
+export function csvText(header: readonly string[], rows: (string | number | boolean)[][]): string {
   const lines = [header.join(',')];
   for (const r of rows)
     lines.push(r.map((v) => (typeof v === 'number' ? formatValue(v) : csvField(String(v)))).join(','));
   return `${lines.join('\n')}\n`;
 }
 
+/** The columns of per_day.csv, in order. */
+export const PER_DAY_COLUMNS = ['date', 'model', 'budget', 'metric', 'value'] as const;
+
+/** The columns of summary.csv, in order. */
+export const SUMMARY_COLUMNS = [
+  'model',
+  'budget',
+  'metric',
+  'n',
+  'mean',
+  'median',
+  'q1',
+  'q3',
+  'iqr',
+  'ci_low',
+  'ci_high',
+  'higher_is_better',
+] as const;
+
+/** The columns of comparisons.csv, in order. */
+export const COMPARISON_COLUMNS = [
+  'metric',
+  'budget',
+  'model_a',
+  'model_b',
+  'n',
+  'mean_diff',
+  'median_diff',
+  'ci_low',
+  'ci_high',
+  'a_wins',
+  'a_losses',
+  'ties',
+  'p_value',
+  'p_holm',
+  'significant',
+  'verdict',
+] as const;
+
 export function perDayCsv(run: BacktestRun): string {
-  return csv(
-    ['date', 'model', 'budget', 'metric', 'value'],
+  return csvText(
+    PER_DAY_COLUMNS,
     run.rows.map((r) => [r.date, r.model, r.budget, r.metric, r.value]),
   );
 }
 
 export function summaryCsv(analysis: Analysis): string {
-  return csv(
-    [
-      'model',
-      'budget',
-      'metric',
-      'n',
-      'mean',
-      'median',
-      'q1',
-      'q3',
-      'iqr',
-      'ci_low',
-      'ci_high',
-      'higher_is_better',
-    ],
+  return csvText(
+    SUMMARY_COLUMNS,
     analysis.summary.map((s) => [
       s.model,
       s.budget,
@@ -72,25 +99,8 @@ export function summaryCsv(analysis: Analysis): string {
 }
 
 export function comparisonsCsv(analysis: Analysis): string {
-  return csv(
-    [
-      'metric',
-      'budget',
-      'model_a',
-      'model_b',
-      'n',
-      'mean_diff',
-      'median_diff',
-      'ci_low',
-      'ci_high',
-      'a_wins',
-      'a_losses',
-      'ties',
-      'p_value',
-      'p_holm',
-      'significant',
-      'verdict',
-    ],
+  return csvText(
+    COMPARISON_COLUMNS,
     analysis.comparisons.map((c) => [
       c.metric,
       c.budget,

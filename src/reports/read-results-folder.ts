@@ -4,7 +4,12 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { type ZodError, z } from 'zod';
 import type { ComparisonRow, SummaryRow } from '../backtest/analyze.js';
 import type { PerDayRow } from '../backtest/backtest.js';
-import type { ResultsManifest } from '../backtest/results.js';
+import {
+  COMPARISON_COLUMNS,
+  PER_DAY_COLUMNS,
+  type ResultsManifest,
+  SUMMARY_COLUMNS,
+} from '../backtest/results.js';
 import { isDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 
@@ -219,7 +224,7 @@ export async function readResultsFolder(dir: string): Promise<ResultsFolder> {
   }
   const manifest = await readManifest(manifestFile);
   const [perDay, summary, comparisons] = await Promise.all([
-    readCsv(join(abs, 'per_day.csv'), ['date', 'model', 'budget', 'metric', 'value'], (cell, where) => {
+    readCsv(join(abs, 'per_day.csv'), PER_DAY_COLUMNS, (cell, where) => {
       const date = cell('date');
       if (!isDay(date))
         throw new DataError(`expected a date YYYY-MM-DD, got '${date}'`, { ...where, field: 'date' });
@@ -233,20 +238,7 @@ export async function readResultsFolder(dir: string): Promise<ResultsFolder> {
     }),
     readCsv(
       join(abs, 'summary.csv'),
-      [
-        'model',
-        'budget',
-        'metric',
-        'n',
-        'mean',
-        'median',
-        'q1',
-        'q3',
-        'iqr',
-        'ci_low',
-        'ci_high',
-        'higher_is_better',
-      ],
+      SUMMARY_COLUMNS,
       (cell, where) =>
         ({
           model: text(cell, 'model', where),
@@ -265,24 +257,7 @@ export async function readResultsFolder(dir: string): Promise<ResultsFolder> {
     ),
     readCsv(
       join(abs, 'comparisons.csv'),
-      [
-        'metric',
-        'budget',
-        'model_a',
-        'model_b',
-        'n',
-        'mean_diff',
-        'median_diff',
-        'ci_low',
-        'ci_high',
-        'a_wins',
-        'a_losses',
-        'ties',
-        'p_value',
-        'p_holm',
-        'significant',
-        'verdict',
-      ],
+      COMPARISON_COLUMNS,
       (cell, where) =>
         ({
           metric: text(cell, 'metric', where),

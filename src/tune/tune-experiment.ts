@@ -2,11 +2,11 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   type Budget,
-  bootstrapSchema,
   datasetSchema,
   daySchema,
   type Experiment,
   type ExperimentModel,
+  evaluationShape,
   experimentIdSchema,
   formatSchemaIssues,
   modelEntrySchema,
@@ -98,15 +98,7 @@ const tuneSchema = z
       })
       .strict(),
     baselines: z.array(modelEntrySchema).optional(),
-    budgets: z
-      .array(z.union([z.number().int().min(1), z.literal('natural')]))
-      .min(1)
-      .optional(),
-    metrics: z.array(z.string()).min(1).optional(),
-    horizons: z.array(z.number().int().min(0).max(365)).min(1).optional(),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-    bootstrap: bootstrapSchema.optional(),
-    allowlist: z.string().optional(),
+    ...evaluationShape,
   })
   .strict();
 

@@ -1,23 +1,12 @@
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { formatValue, utcStamp, type WrittenResults, writeResults } from '../backtest/results.js';
+import { csvText, utcStamp, type WrittenResults, writeResults } from '../backtest/results.js';
 import type { Dataset } from '../days/dataset.js';
 import { AIP_FEATURES } from '../knowledge/aip-features.js';
 import type { PrioritizeParams } from '../models/prioritize.js';
 import { VERSION } from '../version.js';
 import type { TuneRun } from './run-tune.js';
 import { tuneSummaryText } from './tune-summary-text.js';
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csv(header: string[], rows: (string | number | boolean)[][]): string {
-  const lines = [header.join(',')];
-  for (const r of rows)
-    lines.push(r.map((v) => (typeof v === 'number' ? formatValue(v) : csvField(String(v)))).join(','));
-  return `${lines.join('\n')}\n`;
-}
 
 /** configs.csv: every config (search order) with its full params and its tuning-window objective; the default last. */
 export function configsCsv(run: TuneRun): string {
@@ -36,7 +25,7 @@ export function configsCsv(run: TuneRun): string {
       best,
     ];
   };
-  return csv(
+  return csvText(
     [
       'config',
       ...AIP_FEATURES.map((f) => `w_${f}`),
@@ -70,7 +59,7 @@ export function tuningPerDayCsv(run: TuneRun): string {
     add(c.id, run.scores[i]!.values);
   });
   add('default', run.default.score.values);
-  return csv(['date', 'config', 'value'], rows);
+  return csvText(['date', 'config', 'value'], rows);
 }
 
 const TUNE_FILES = ['configs.csv', 'tuning_per_day.csv'];

@@ -7,6 +7,7 @@ import { type Normalization, normalizedAipFeatures } from '../models/prioritize.
 import type { RankedList } from '../models/ranked-list.js';
 import { sortByScoreDesc } from '../models/sort-by-score.js';
 import { UsageError } from '../util/errors.js';
+import { kthLargest } from '../util/kth-largest.js';
 
 /** A config as the fast path needs it: the model's params, resolved. */
 export interface FastConfig {
@@ -49,37 +50,6 @@ function growF64(a: Float64Array<ArrayBuffer>, n: number): Float64Array<ArrayBuf
 }
 function growI32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   return a.length >= n ? a : new Int32Array(Math.max(n, Math.ceil(a.length * 1.5)));
-}
-
-/** The K-th largest value (1-based) of a[0..n) (reordered in place): Hoare quickselect, median-of-three pivots. */
-function kthLargest(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo]!;
-    const y = a[mid]!;
-    const z = a[hi]!;
-    const pivot = x > y ? (y > z ? y : x > z ? z : x) : x > z ? x : y > z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else return a[target]!;
-  }
-  return a[target]!;
 }
 
 const EMPTY_SCORES = new Float64Array(0);
@@ -395,7 +365,7 @@ export class TuningDay {
         eachScored((r) => {
           select[k++] = score[r]!;
         });
-        cut = kthLargest(select, k, length);
+        cut = kthLargest(select.subarray(0, k), length);
         if (cut > 0 && cut >= tau) break;
         if (tau === 0) break; // everything is scored: cut is the length-th largest of all (0 if it reaches the zeros)
         tau = cut > 0 ? cut : 0;
