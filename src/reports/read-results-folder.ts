@@ -106,12 +106,22 @@ async function readManifest(file: string): Promise<ResultsManifest> {
   } catch (error) {
     throw new DataError(`not valid JSON: ${(error as Error).message}`, { file });
   }
+  // A tuning folder (`aiplab tune`) holds the test window's backtest files; its manifest keeps that backtest's facts
+  // under `test`. Reading them in place of the top level makes the report of a tuning run the report of Best vs
+  // Default (and the baselines) on the test window; the search facts pass through untouched.
+  if (isTuneManifest(json)) json = { ...json, ...json.test };
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const { field, message } = zodMessage(parsed.error);
     throw new DataError(message, { file, field });
   }
   return parsed.data as unknown as ResultsManifest;
+}
+
+function isTuneManifest(json: unknown): json is { kind: 'tune'; test: Record<string, unknown> } {
+  if (typeof json !== 'object' || json === null) return false;
+  const { kind, test } = json as { kind?: unknown; test?: unknown };
+  return kind === 'tune' && typeof test === 'object' && test !== null;
 }
 
 /** Reads one cell of a record: a typed value, or a DataError naming the file, line and column. */

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readResultsFolder } from '../../src/reports/read-results-folder.js';
 import {
   expectRows,
   type Flow,
@@ -342,6 +343,41 @@ describe('aiplab CLI', () => {
       expect(a, f).toBe(b);
     }
   }, 60_000);
+
+  it('tune --report: the report of a tuning run is the test window of Best, Default and the baselines', async () => {
+    const out = await tmp.make();
+    const file = join(out, 'small.json');
+    await put(
+      file,
+      JSON.stringify({
+        id: 'small',
+        version: 1,
+        dataset: join(PROJECT_ROOT, 'datasets', 'cowrie-2018'),
+        model: { name: 'Prioritize_Consistent' },
+        split: {
+          tune: { from: '2018-05-20', to: '2018-05-27' },
+          test: { from: '2018-05-28', to: '2018-06-03' },
+        },
+        search: { method: 'grid', space: { decay: [{ name: 'exponential', halfLife: [1, 8] }] } },
+        objective: { metric: 'recall', budget: 100 },
+        budgets: [100],
+        bootstrap: { resamples: 200 },
+      }),
+    );
+    const r = await aiplab(['tune', file, '--out', out, '-q', '--report']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const [stamp] = await readdir(join(out, 'small'));
+    const dir = join(out, 'small', stamp!);
+    const results = await readResultsFolder(dir);
+    expect(results.manifest.experiment.from).toBe('2018-05-28');
+    expect(results.manifest.experiment.to).toBe('2018-06-03');
+    expect(results.manifest.experiment.models.map((m) => m.label)).toEqual(['Best', 'Default', 'Alpha']);
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('2018-05-28');
+    expect(html).toMatch(/Best/);
+    expect((await readdir(join(dir, 'charts'))).length).toBeGreaterThan(5);
+  }, 90_000);
 
   it('tune: a bad experiment exits 2 with one line naming the key', async () => {
     const dir = await tmp.make();

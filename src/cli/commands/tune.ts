@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { writeReport } from '../../reports/write-report.js';
 import { runTuneExperiment } from '../../tune/run-tune-experiment.js';
 import { readTuneExperiment } from '../../tune/tune-experiment.js';
 import { tuneSummaryText } from '../../tune/tune-summary-text.js';
@@ -8,6 +9,7 @@ interface TuneFlags {
   out: string;
   cache: string;
   quiet?: boolean;
+  report?: boolean;
 }
 
 export function registerTune(program: Command): void {
@@ -19,6 +21,10 @@ export function registerTune(program: Command): void {
     .argument('<experiment>', 'tuning experiment file (.json, .yaml or .yml)')
     .option('--out <dir>', 'results root: writes <out>/<id>/<UTC timestamp>/', 'results')
     .option('--cache <dir>', 'where synthetic datasets are made and kept', '.aiplab-cache')
+    .option(
+      '--report',
+      "also write report.html and charts/ of the test window's backtest into the results folder",
+    )
     .option('-q, --quiet', 'no progress, no summary')
     .action(async (file: string, flags: TuneFlags) => {
       const quiet = Boolean(flags.quiet || program.opts().quiet);
@@ -40,18 +46,20 @@ export function registerTune(program: Command): void {
               testProgress.update(done, total);
             }
           },
-          command: ['tune', file, '--out', flags.out],
+          command: ['tune', file, '--out', flags.out, ...(flags.report ? ['--report'] : [])],
         });
       } finally {
         synthProgress.stop();
         tuneProgress.stop();
         testProgress.stop();
       }
-      if (quiet) return;
       const { run, written } = result;
+      const report = flags.report && written ? await writeReport(written.dir) : undefined;
+      if (quiet) return;
       const lines = [tuneSummaryText(run)];
       for (const w of run.test.run.warnings.slice(0, 10)) lines.push(`warning (${w.count}×): ${w.message}`);
       if (written) lines.push(`results: ${written.dir}`);
+      if (report) lines.push(`report: ${report.html}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
