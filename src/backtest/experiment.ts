@@ -57,6 +57,14 @@ export const bootstrapSchema = z
   })
   .strict();
 
+/** The keys that name an experiment and its data, shared by a backtest and a tuning experiment. */
+export const experimentHeadShape = {
+  id: experimentIdSchema,
+  version: z.number().int().min(1),
+  description: z.string().optional(),
+  dataset: datasetSchema,
+};
+
 /** The keys a backtest and a tuning experiment share: how lists are cut, scored and summarised. */
 export const evaluationShape = {
   budgets: z
@@ -72,10 +80,7 @@ export const evaluationShape = {
 
 const experimentSchema = z
   .object({
-    id: experimentIdSchema,
-    version: z.number().int().min(1),
-    description: z.string().optional(),
-    dataset: datasetSchema,
+    ...experimentHeadShape,
     from: day,
     to: day,
     models: z.array(modelEntrySchema).min(1),

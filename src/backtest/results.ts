@@ -201,6 +201,19 @@ export interface WrittenResults {
   files: string[];
 }
 
+/** `<parent>/<stamp>`, or `<stamp>-2`, `-3`, … when two runs start in the same second. */
+export async function freeRunDir(parent: string, stamp: string): Promise<string> {
+  let dir = join(parent, stamp);
+  for (let n = 2; ; n++) {
+    try {
+      await stat(dir);
+      dir = join(parent, `${stamp}-${n}`);
+    } catch {
+      return dir;
+    }
+  }
+}
+
 /**
  * Writes `<out>/<id>/<UTC timestamp>/` (DESIGN §6): manifest.json, per_day.csv, summary.csv, comparisons.csv. The
  * folder is written under a temporary name and renamed into place when complete, so a killed run leaves no
@@ -216,15 +229,7 @@ export async function writeResults(
   const parent = resolve(out, run.experiment.id);
   await mkdir(parent, { recursive: true });
   const stamp = utcStamp(extra.startedAt);
-  let dir = join(parent, stamp);
-  for (let n = 2; ; n++) {
-    try {
-      await stat(dir);
-      dir = join(parent, `${stamp}-${n}`);
-    } catch {
-      break;
-    }
-  }
+  const dir = await freeRunDir(parent, stamp);
   const tmp = join(parent, `.tmp-${stamp}-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp);

@@ -2,12 +2,11 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   type Budget,
-  datasetSchema,
   daySchema,
   type Experiment,
   type ExperimentModel,
   evaluationShape,
-  experimentIdSchema,
+  experimentHeadShape,
   formatSchemaIssues,
   modelEntrySchema,
   readExperimentData,
@@ -78,10 +77,7 @@ const windowSchema = z.object({ from: daySchema, to: daySchema }).strict();
 
 const tuneSchema = z
   .object({
-    id: experimentIdSchema,
-    version: z.number().int().min(1),
-    description: z.string().optional(),
-    dataset: datasetSchema,
+    ...experimentHeadShape,
     model: modelEntrySchema,
     split: z.object({ tune: windowSchema, test: windowSchema }).strict(),
     search: z

@@ -1,6 +1,6 @@
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { csvText, utcStamp, type WrittenResults, writeResults } from '../backtest/results.js';
+import { csvText, freeRunDir, utcStamp, type WrittenResults, writeResults } from '../backtest/results.js';
 import type { Dataset } from '../days/dataset.js';
 import { AIP_FEATURES } from '../knowledge/aip-features.js';
 import type { PrioritizeParams } from '../models/prioritize.js';
@@ -152,15 +152,7 @@ export async function writeTuneResults(
     await writeFile(join(tmp, TUNE_FILES[1]!), tuningPerDayCsv(run));
     await writeFile(join(tmp, 'summary.txt'), tuneSummaryText(run));
     await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    let dir = join(parent, stamp);
-    for (let n = 2; ; n++) {
-      try {
-        await stat(dir);
-        dir = join(parent, `${stamp}-${n}`);
-      } catch {
-        break;
-      }
-    }
+    const dir = await freeRunDir(parent, stamp);
     await rename(tmp, dir);
     return { dir, files: ['manifest.json', ...files].map((f) => join(dir, f)) };
   } finally {
