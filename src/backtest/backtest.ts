@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { Dataset } from '../days/dataset.js';
-import type { DayTable } from '../days/day-table.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createModel } from '../models/index.js';
@@ -15,6 +14,7 @@ import { type Budget, budgetLabel, type Experiment } from './experiment.js';
 import type { ListFacts } from './facts.js';
 import { ListHistory, StampMarks, scoreList } from './list-facts.js';
 import { getMetric, type Metric } from './metrics/index.js';
+import { TableCache } from './table-cache.js';
 import { buildTruth, type Truth, TruthScratch } from './truth.js';
 
 /** One value of per_day.csv (long format). */
@@ -71,30 +71,6 @@ export interface BacktestOptions {
 /** The metric name of horizon h in the result files: `recall` for D itself, `recall_h1` against D+1's attackers. */
 export function horizonMetricName(metric: string, horizon: number): string {
   return horizon === 0 ? metric : `${metric}_h${horizon}`;
-}
-
-/** Reads each day table once: the knowledge base's fold and the truths of several horizons share them. */
-class TableCache {
-  readonly #tables = new Map<string, Promise<DayTable>>();
-  constructor(private readonly dataset: Dataset) {}
-
-  get(date: string): Promise<DayTable> {
-    let t = this.#tables.get(date);
-    if (t === undefined) {
-      t = this.dataset.readDayTable(date);
-      this.#tables.set(date, t);
-    }
-    return t;
-  }
-
-  /** Forgets tables before `date`. */
-  evictBefore(date: string): void {
-    for (const d of this.#tables.keys()) if (d < date) this.#tables.delete(d);
-  }
-
-  asDataset(): Dataset {
-    return { ...this.dataset, readDayTable: (date) => this.get(date) };
-  }
 }
 
 function naturalList(model: Model, ranked: RankedList): RankedList {

@@ -3,10 +3,10 @@ import { type Analysis, analyzeRun } from '../backtest/analyze.js';
 import { type BacktestRun, runBacktest, type SkippedTarget } from '../backtest/backtest.js';
 import type { Experiment } from '../backtest/experiment.js';
 import { getMetric } from '../backtest/metrics/index.js';
+import { TableCache } from '../backtest/table-cache.js';
 import { buildTruth, TruthScratch } from '../backtest/truth.js';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
-import type { DayTable } from '../days/day-table.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { DecayJSON } from '../models/decay/decay-function.js';
@@ -177,18 +177,8 @@ export async function runTune(
   const skippedTuneDays: SkippedTarget[] = [];
   const timings: TuneTimings = { totalMs: 0, foldMs: 0, prepareMs: 0, configMs: 0, testMs: 0, analysisMs: 0 };
 
-  const tables = new Map<string, Promise<DayTable>>();
-  const source: Dataset = {
-    ...dataset,
-    readDayTable: (date) => {
-      let t = tables.get(date);
-      if (t === undefined) {
-        t = dataset.readDayTable(date);
-        tables.set(date, t);
-      }
-      return t;
-    },
-  };
+  const tables = new TableCache(dataset);
+  const source = tables.asDataset();
   const kb = new KnowledgeBase({ retainDays: 1 });
   const truthScratch = new TruthScratch();
   const scratch = new TuningScratch();
@@ -199,7 +189,7 @@ export async function runTune(
     const date = tuneDays[di]!;
     let t = performance.now();
     await foldDaysBefore(kb, source, date);
-    for (const d of tables.keys()) if (d < date) tables.delete(d);
+    tables.evictBefore(date);
     timings.foldMs += performance.now() - t;
     if (!source.has(date)) {
       skippedTuneDays.push({ date, horizon: 0, reason: `${date} is a missing day (no data)` });
