@@ -3,6 +3,7 @@ import { UsageError } from '../util/errors.js';
 import type { DayRows, KnowledgeWindow } from './day-rows.js';
 import { ipOrderOf } from './ip-order.js';
 import type { KnowledgeState } from './knowledge-state.js';
+import { sortIntoTieOrder, tieOrderOf } from './tie-order.js';
 
 /** Per-IP columns of a view, indexed by knowledge id, length `view.size` (DESIGN §2.3). */
 export interface KnowledgeColumns {
@@ -48,6 +49,12 @@ export interface KnowledgeView {
   idsOf(ips: readonly string[]): Int32Array;
   /** Every id, ordered by IP numerically (IPv4 before IPv6): the tie order of every ranked list (DESIGN §4). */
   ipOrder(): Int32Array;
+  /**
+   * Every id in the tie order (DESIGN §4): last seen latest first, then days active, then flows (most first), then IP
+   * ascending. Equal scores of a ranked list and every unranked (set) list follow it, so a budget cut never decides
+   * by address where recency, persistence or volume can.
+   */
+  tieOrder(): Int32Array;
   /**
    * The rows of the days D-lookback .. D-1. Throws a UsageError if the knowledge base no longer keeps rows that old
    * (its `retainDays` option).
@@ -133,6 +140,12 @@ class View implements KnowledgeView {
       if (id < this.size) out[k++] = id;
     }
     return out;
+  }
+
+  tieOrder(): Int32Array {
+    const s = this.access();
+    if (this.copy !== undefined) return sortIntoTieOrder(this.ipOrder(), this.copy, this.size);
+    return tieOrderOf(s).slice();
   }
 
   window(lookback: number): KnowledgeWindow {
