@@ -14,7 +14,7 @@ export interface AllIpsParams extends CommonModelParams {
   start: string | null;
 }
 
-/** AllIPs (DESIGN §3; AIP models/all.py): every IP seen in [start, D-1]; unranked (score 1, ties by IP). */
+/** AllIPs (DESIGN §3; AIP models/all.py): every IP seen in [start, D-1]; unranked (score 1, in the tie order). */
 export const allIpsModel = defineModel<AllIpsParams>({
   name: 'AllIPs',
   summary: 'every IP ever seen before D (since `start`)',

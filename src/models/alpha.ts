@@ -9,7 +9,8 @@ export interface AlphaParams extends CommonModelParams {
   /** List every IP seen in the days D-lookback .. D-1. @default 1 (Alpha7: 7) */
   lookback: number;
   /**
-   * `flat`: every IP scores 1 (AIP's Alpha is an unranked set; ties are ordered by IP, so a budget cut keeps the
+   * `flat`: every IP scores 1 (AIP's Alpha is an unranked set; members are in the tie order — last seen latest first,
+   * then days active, flows, IP — so a budget cut keeps the most recent, most persistent attackers, never the
    * lowest addresses). `recency`: 1 / (days since last seen), so a budget keeps the most recent attackers.
    * @default 'flat'
    */

@@ -20,7 +20,7 @@ export interface ParetoParams extends CommonModelParams {
  * Pareto (DESIGN §3; AIP models/pareto.py `pareto8020`): the per-IP-per-day rows of the window sorted by `column`
  * descending, kept while 100·cumsum/total < 100·share (AIP's strict `<`: the row that crosses the share is out),
  * then each IP once. Score = the IP's largest kept row value, so the list is in AIP's first-appearance order; equal
- * rows are taken in IP order (AIP's sort leaves them arbitrary). Raw day-table values (no 0 → 1 flows rule, as AIP
+ * rows are taken in the tie order (view.tieOrder(): recency, days active, flows, IP; AIP's sort leaves them arbitrary). Raw day-table values (no 0 → 1 flows rule, as AIP
  * reads the attack files directly). O(rows) for whole-number columns (flows, packets, bytes), a sort otherwise.
  */
 export const paretoModel = defineModel<ParetoParams>({
@@ -59,7 +59,7 @@ export const paretoModel = defineModel<ParetoParams>({
       ctx.warn(`no ${params.column} in the lookback window: empty list`);
       return emptyRankedList();
     }
-    const order = view.ipOrder();
+    const order = view.tieOrder();
     const limit = params.share * 100;
     // Whole numbers add up exactly in any order (below 2^53), so the cut can be found without sorting the rows;
     // other values (durations) are cut exactly as AIP does it: sorted, then summed row by row.
@@ -74,21 +74,21 @@ export const paretoModel = defineModel<ParetoParams>({
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * AIP's cut, literally: rows sorted by value descending (equal values in (IP, day) order: a stable sort of the rows
+ * AIP's cut, literally: rows sorted by value descending (equal values in (tie order, day) order: a stable sort of the rows
  * taken in that order), kept while 100·cumsum/total < limit; per IP id the largest kept value, or -1.
  */
 function paretoScoresBySort(
   size: number,
-  ipOrder: Int32Array,
+  tieOrder: Int32Array,
   rowId: Int32Array,
   rowValue: Float64Array,
   total: number,
   limit: number,
 ): Float64Array {
   const rows = rowValue.length;
-  // Rows in (IP, day) order: a stable counting sort by IP rank of the rows, which are already in day order.
+  // Rows in (tie order, day) order: a stable counting sort by tie-order rank of the rows, which are already in day order.
   const rank = new Int32Array(size);
-  for (let k = 0; k < ipOrder.length; k++) rank[ipOrder[k]!] = k;
+  for (let k = 0; k < tieOrder.length; k++) rank[tieOrder[k]!] = k;
   const start = new Int32Array(size + 1);
   for (let i = 0; i < rows; i++) start[rank[rowId[i]!]! + 1]!++;
   for (let k = 0; k < size; k++) start[k + 1]! += start[k]!;
@@ -110,13 +110,13 @@ function paretoScoresBySort(
 /**
  * The same cut without sorting the window's rows (10⁶–10⁷ of them), for whole-number values: the kept rows are a
  * prefix of the rows sorted by value descending, so they are every row above some value v*, plus the first rows
- * equal to v* in (IP, day) order. v* is found by a radix select on the bits of the (non-negative) values: four
+ * equal to v* in (tie order, day) order. v* is found by a radix select on the bits of the (non-negative) values: four
  * 16-bit passes over the remaining candidates, each adding whole buckets of larger values while 100·cum/total stays
  * below the limit. Sums are added bucket by bucket rather than row by row, which for whole numbers is exact.
  */
 function paretoScoresBySelect(
   size: number,
-  ipOrder: Int32Array,
+  tieOrder: Int32Array,
   rowId: Int32Array,
   rowValue: Float64Array,
   total: number,
@@ -184,7 +184,7 @@ function paretoScoresBySelect(
     for (const row of candidates) keep(rowId[row]!, rowValue[row]!);
     return score;
   }
-  // After four levels the candidates all hold one value v*: take them one by one (AIP's cumsum) in (IP, day) order
+  // After four levels the candidates all hold one value v*: take them one by one (AIP's cumsum) in (tie order, day) order
   // while the share stays below the limit.
   let take = 0;
   let cum = above;
@@ -196,8 +196,8 @@ function paretoScoresBySelect(
   if (take > 0) {
     const inGroup = new Int32Array(size);
     for (const row of candidates) inGroup[rowId[row]!]!++;
-    for (let k = 0; k < ipOrder.length && take > 0; k++) {
-      const id = ipOrder[k]!;
+    for (let k = 0; k < tieOrder.length && take > 0; k++) {
+      const id = tieOrder[k]!;
       if (inGroup[id] === 0) continue;
       take -= inGroup[id]!;
       keep(id, top);

@@ -4,7 +4,9 @@ import { sortByScoreDesc } from './sort-by-score.js';
 
 /**
  * A model's output: IPs best first with their scores. Scores never increase along the list, and equal scores are
- * ordered by IP, numerically ascending (DESIGN §4), so every list is deterministic.
+ * ordered by the tie order (DESIGN §4, `view.tieOrder()`: last seen latest first, then days active, then flows, then
+ * IP ascending), so every list is deterministic and a cut inside a tie never decides by address where recency,
+ * persistence or volume can.
  */
 export interface RankedList {
   /** Knowledge ids (of the view the list was made from). */
@@ -19,11 +21,11 @@ export function emptyRankedList(): RankedList {
 
 /**
  * Ranks the candidates of a view: `scoreById[id]` is the score of IP `id`; `isCandidate(id)` (default: all) picks
- * which IPs are listed. O(IPs): candidates are taken in IP order, then stably sorted by score.
+ * which IPs are listed. O(IPs): candidates are taken in the tie order, then stably sorted by score.
  *
  * With `limit` (ModelContext.limit: the caller needs only the top `limit`), only the first `limit` entries of that
- * ranking are returned — exactly them, ties at the cut resolved by IP as in the full ranking — found by selection
- * (the limit-th largest score, then one pass in IP order) instead of sorting every candidate.
+ * ranking are returned — exactly them, ties at the cut resolved by the tie order as in the full ranking — found by selection
+ * (the limit-th largest score, then one pass in the tie order) instead of sorting every candidate.
  */
 export function rankByScore(
   view: KnowledgeView,
@@ -31,7 +33,7 @@ export function rankByScore(
   isCandidate?: (id: number) => boolean,
   limit?: number,
 ): RankedList {
-  const order = view.ipOrder();
+  const order = view.tieOrder();
   if (limit !== undefined && limit < order.length / 4)
     return rankTop(view, order, scoreById, isCandidate, limit);
   let candidates = order;
@@ -63,7 +65,7 @@ function rankTop(
 ): RankedList {
   if (!(Number.isInteger(limit) && limit >= 0))
     throw new RangeError(`limit must be a whole number >= 0, got ${limit}`);
-  // Passes over ids in id order (sequential memory); only the final gathering walks the IP order.
+  // Passes over ids in id order (sequential memory); only the final gathering walks the tie order.
   const size = order.length;
   const values = new Float64Array(size);
   let n = 0;
@@ -75,7 +77,7 @@ function rankTop(
   }
   if (n <= limit) return rankByScore(view, scoreById, isCandidate);
   if (limit === 0) return emptyRankedList();
-  // The limit-th largest score: everything above it is in, and the first (limit - above) equal to it in IP order.
+  // The limit-th largest score: everything above it is in, and the first (limit - above) equal to it in the tie order.
   const cut = kthLargest(values.subarray(0, n), limit);
   const flag = new Uint8Array(size); // 1: above the cut, 2: equal to it
   let above = 0;
