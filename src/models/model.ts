@@ -1,8 +1,10 @@
 import { UsageError } from '../util/errors.js';
+import type { FastScorer } from './fast-scorer.js';
 import { type ListRule, selectList } from './list-rule.js';
 import type { ModelContext } from './model-context.js';
 import { type CommonModelParams, deepFreeze, type ParamsSchema, parseParams } from './params.js';
 import type { RankedList } from './ranked-list.js';
+import { BUDGET_TUNABLE, type TunableParams } from './tunable.js';
 
 /** A model as JSON: `{ "name": "Alpha", "params": { "lookback": 1, "budget": null } }`. */
 export interface ModelJSON {
@@ -20,8 +22,20 @@ export interface ModelSpec<P extends CommonModelParams> {
   source: string;
   /** Validates params and fills defaults; strict (unknown keys are errors). Build it with modelParamsSchema. */
   schema: ParamsSchema<P>;
-  /** Days of per-day rows before D the model reads (the knowledge base must retain at least these). @default 0 */
+  /**
+   * Days before D whose per-day rows or undo logs the model reads (KnowledgeOptions.retainDays must be at least
+   * these): a window's lookback, or the steps back of `view.previous(steps)`. @default 0
+   */
   historyDays?(params: P): number;
+  /** Half-lives of the knowledge base's EWMA columns the model reads (KnowledgeOptions.halfLives). @default none */
+  halfLives?(params: P): number[];
+  /**
+   * The params a tuning search may vary and their domains (issue 10). `budget` is added for every model. Seeds, dates
+   * and engine choices are not tunable. @default only `budget`
+   */
+  tunable?: TunableParams;
+  /** An exact fast path for tuning many configs (optional; see FastScorer). A fresh one per tuning run. */
+  fastScorer?(): FastScorer<P>;
   /** The cut applied to the ranking when no budget is set; none: every ranked IP is listed. */
   listRule?(params: P): ListRule | undefined;
   /**
@@ -30,7 +44,7 @@ export interface ModelSpec<P extends CommonModelParams> {
    */
   unranked?(params: P): boolean;
   /**
-   * Scores and ranks the candidates for ctx.date, best first, equal scores by IP ascending (build the list with
+   * Scores and ranks the candidates for ctx.date, best first, equal scores in the tie order (build the list with
    * rankByScore). Must not modify anything it is given.
    */
   rank(params: P, ctx: ModelContext): RankedList;
@@ -52,6 +66,11 @@ export class Model<P extends CommonModelParams = CommonModelParams> {
   /** Days of per-day rows before D this model reads (KnowledgeOptions.retainDays must be at least this). */
   get historyDays(): number {
     return this.#spec.historyDays?.(this.params) ?? 0;
+  }
+
+  /** Half-lives of the knowledge base's EWMA columns this model reads (KnowledgeOptions.halfLives must include them). */
+  get halfLives(): number[] {
+    return this.#spec.halfLives?.(this.params) ?? [];
   }
 
   /** Whether the list is a set, not a ranking (AIP writes such lists with the single column `attacker`). */
@@ -106,6 +125,10 @@ export interface ModelFactory<P extends CommonModelParams = CommonModelParams> {
   readonly source: string;
   /** The default params, frozen. */
   readonly defaults: Readonly<P>;
+  /** The params a tuning search may vary, with their domains (always including `budget`), frozen. */
+  readonly tunable: TunableParams;
+  /** A fresh exact fast scorer for tuning, if the model has one. */
+  fastScorer?(): FastScorer<P>;
   /** Validates params (errors name the bad key) and fills defaults; the input is not modified. */
   parseParams(params?: unknown): P;
   create(params?: Partial<P>): Model<P>;
@@ -124,11 +147,16 @@ export function defineModel<P extends CommonModelParams>(spec: ModelSpec<P>): Mo
     return parseParams(spec.name, spec.schema, copy);
   };
   const defaults = deepFreeze(parse({}));
-  return {
+  for (const key of Object.keys(spec.tunable ?? {}))
+    if (!(key in defaults))
+      throw new UsageError(`${spec.name}: tunable parameter '${key}' is not one of its parameters`);
+  const tunable = deepFreeze({ ...spec.tunable, budget: spec.tunable?.budget ?? BUDGET_TUNABLE });
+  const factory: ModelFactory<P> = {
     name: spec.name,
     summary: spec.summary,
     source: spec.source,
     defaults,
+    tunable,
     parseParams: parse,
     create: (params) => new Model(spec, parse(params)),
     load: (json) => {
@@ -142,4 +170,6 @@ export function defineModel<P extends CommonModelParams>(spec: ModelSpec<P>): Mo
       return new Model(spec, parse(params));
     },
   };
+  if (spec.fastScorer) factory.fastScorer = spec.fastScorer;
+  return factory;
 }

@@ -1,25 +1,17 @@
-import type { ListFacts } from '../backtest/facts.js';
-import { scoreList } from '../backtest/list-facts.js';
-import type { Truth } from '../backtest/truth.js';
 import type { KnowledgeView } from '../knowledge/knowledge-view.js';
-import type { DecayFunction } from '../models/decay/decay-function.js';
-import { type Normalization, normalizedAipFeatures } from '../models/prioritize.js';
-import type { RankedList } from '../models/ranked-list.js';
-import { sortByScoreDesc } from '../models/sort-by-score.js';
 import { UsageError } from '../util/errors.js';
 import { kthLargest } from '../util/kth-largest.js';
-
-/** A config as the fast path needs it: the model's params, resolved. */
-export interface FastConfig {
-  /** 8 weights, each >= 0. */
-  weights: readonly number[];
-  threshold: number;
-  minimum: number;
-  /** A top-K cut instead of the threshold rule; null: the rule. */
-  budget: number | null;
-  decay: DecayFunction;
-  normalization: Normalization;
-}
+import { sortByScoreDesc } from '../util/sort-by-score.js';
+import type { DecayFunction } from './decay/decay-function.js';
+import { createDecay } from './decay/registry.js';
+import type { FastScorer, FastScorerDay } from './fast-scorer.js';
+import {
+  type Normalization,
+  normalizedAipFeatures,
+  type PrioritizeParams,
+  type PrioritizeWeights,
+  prioritizeScore,
+} from './prioritize.js';
 
 /**
  * Every listable IP of one day for one normalization, grouped into aging classes: IPs with the same d (days since
@@ -52,12 +44,8 @@ function growI32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer>
   return a.length >= n ? a : new Int32Array(Math.max(n, Math.ceil(a.length * 1.5)));
 }
 
-const EMPTY_SCORES = new Float64Array(0);
-
-/**
- * Reusable scratch of the tuning loop (grown, never shrunk): one per run, shared by every day.
- */
-export class TuningScratch {
+/** Reusable scratch of one scorer (grown, never shrunk): shared by every day and config of a tuning run. */
+class Scratch {
   score = new Float64Array(0);
   select = new Float64Array(0);
   picked = new Int32Array(0);
@@ -70,30 +58,66 @@ export class TuningScratch {
   scoredInClass = new Int32Array(0);
 }
 
+/** A config as the day needs it: the params, the decay function built once, and its cache key. */
+interface Config {
+  params: PrioritizeParams;
+  decay: DecayFunction;
+  decayKey: string;
+}
+
 /**
- * One tuning day (issue 5, "Tuning"): the view as of D and the truth of D, shared by every config. The normalised
- * features come from normalizedAipFeatures (once per view and normalization), the aging once per distinct decay, and
- * each config then only weighs, cuts and scores (evaluate). It computes exactly what the backtest computes for the
- * model with those params: the same scores (the same floating-point operations in the same order), the same list in
- * the same order (ties by IP), the same facts (scoreList itself).
+ * The tuning fast path of Prioritize_Consistent and Prioritize_New (issue 5, moved into the model by issue 10): one
+ * day's view is prepared once and shared by every config (see PrioritizeDay); a config then only weighs, cuts and
+ * orders the IPs that can reach its list. Refuses a config with a negative weight (the score bound it relies on,
+ * Σ wᵢ·xᵢ ≤ max xᵢ · Σ wᵢ, needs weights >= 0): the tuner ranks that one with the model itself.
  */
-export class TuningDay {
+export function prioritizeFastScorer(): FastScorer<PrioritizeParams> {
+  const scratch = new Scratch();
+  const decays = new Map<string, DecayFunction>();
+  const configOf = (params: PrioritizeParams): Config => {
+    const decayKey = JSON.stringify(params.decay);
+    let decay = decays.get(decayKey);
+    if (decay === undefined) {
+      decay = createDecay(params.decay);
+      decays.set(decayKey, decay);
+    }
+    return { params, decay, decayKey };
+  };
+  return {
+    refuses: (params) =>
+      params.weights.every((w) => w >= 0)
+        ? undefined
+        : `weights below 0 ([${params.weights.join(', ')}]): the fast path's score bound needs weights >= 0`,
+    day: (view, excludedById) => {
+      const day = new PrioritizeDay(view, scratch, excludedById);
+      return {
+        list: (params, budget, ordered) => day.list(configOf(params), budget, ordered),
+      } satisfies FastScorerDay<PrioritizeParams>;
+    },
+  };
+}
+
+/**
+ * One tuning day: the view as of D, shared by every config. The normalised features come from normalizedAipFeatures
+ * (once per view and normalization), the aging once per distinct decay, and each config then only weighs, cuts and
+ * orders. It gives exactly the list the model gives with those params: the same scores (prioritizeScore, the same
+ * floating-point operations in the same order), the same list in the same order (ties by the tie order).
+ */
+class PrioritizeDay {
   readonly view: KnowledgeView;
-  readonly truth: Truth;
-  /** IP-order position → knowledge id. */
+  /** Tie-order position → knowledge id. */
   readonly order: Int32Array;
-  /** Whether an IP-order position is allowlisted (never listed), or undefined: none is. */
+  /** Whether a tie-order position is allowlisted (never listed), or undefined: none is. */
   readonly excludedAtPos: Uint8Array | undefined;
   /** IPs that can be listed: known, not allowlisted. */
   readonly listable: number;
-  readonly #scratch: TuningScratch;
+  readonly #scratch: Scratch;
   readonly #prepared = new Map<Normalization, Prepared>();
 
-  constructor(view: KnowledgeView, truth: Truth, scratch: TuningScratch, excludedById?: Uint8Array) {
+  constructor(view: KnowledgeView, scratch: Scratch, excludedById?: Uint8Array) {
     this.view = view;
-    this.truth = truth;
     this.#scratch = scratch;
-    this.order = view.ipOrder();
+    this.order = view.tieOrder();
     const n = this.order.length;
     let excluded = 0;
     if (excludedById) {
@@ -230,22 +254,19 @@ export class TuningDay {
   }
 
   /**
-   * The facts of a config's list for D, against D's attackers: `budget` K cuts the ranking to its top K (k = K);
-   * `'natural'` makes the config's own list (its budget, else threshold and minimum; k = its size). With
-   * `ordered` false the list's entries may come in any order (for metrics that read only its set of IPs: faster).
+   * The knowledge ids of a config's list for D: `budget` K cuts the ranking to its top K; `'natural'` makes the
+   * config's own list (its budget, else threshold and minimum). Ranked when `ordered`, else in any order.
    */
-  facts(config: FastConfig, decayKey: string, budget: number | 'natural', ordered = true): ListFacts {
-    const g = this.#prepare(config.normalization);
-    const ids = this.#list(g, this.#agingOf(g, config.decay, decayKey), config, budget, ordered);
-    const list = { ids, scores: EMPTY_SCORES, ips: [] } as RankedList;
-    return scoreList(list, this.truth, budget === 'natural' ? ids.length : budget);
+  list(c: Config, budget: number | 'natural', ordered: boolean): Int32Array {
+    const g = this.#prepare(c.params.normalization);
+    return this.#list(g, this.#agingOf(g, c.decay, c.decayKey), c.params, budget, ordered);
   }
 
   /** The listed knowledge ids (ranked when `ordered`). */
   #list(
     g: Prepared,
     agingOfClass: Float64Array,
-    config: FastConfig,
+    config: PrioritizeParams,
     budget: number | 'natural',
     ordered: boolean,
   ): Int32Array {
@@ -257,15 +278,7 @@ export class TuningDay {
     const score = s.score;
     const done = s.scoredInClass;
     done.fill(0, 0, classes);
-    const w = config.weights;
-    const w0 = w[0]!;
-    const w1 = w[1]!;
-    const w2 = w[2]!;
-    const w3 = w[3]!;
-    const w4 = w[4]!;
-    const w5 = w[5]!;
-    const w6 = w[6]!;
-    const w7 = w[7]!;
+    const w = config.weights as PrioritizeWeights;
     const { x, maxX, start } = g;
     let wsum = 0;
     for (let j = 0; j < 8; j++) wsum += w[j]!;
@@ -273,8 +286,7 @@ export class TuningDay {
     const slack = wsum * (1 + 1e-9);
     let scored = 0;
     // Scores, in every class, the IPs whose bound is >= tau (and leaves every other IP's score below tau): the
-    // model's own expression (8 terms left to right, then × aging), so every score is bit-identical to
-    // prioritizeScores'.
+    // model's own expression (prioritizeScore), so every score is bit-identical to prioritizeScores'.
     const scoreDownTo = (tau: number): void => {
       for (let c = 0; c < classes; c++) {
         const a = agingOfClass[c]!;
@@ -295,16 +307,18 @@ export class TuningDay {
           }
         for (let r = from; r < lo; r++) {
           const o = 8 * r;
-          const v =
-            (x[o]! * w0 +
-              x[o + 1]! * w1 +
-              x[o + 2]! * w2 +
-              x[o + 3]! * w3 +
-              x[o + 4]! * w4 +
-              x[o + 5]! * w5 +
-              x[o + 6]! * w6 +
-              x[o + 7]! * w7) *
-            a;
+          const v = prioritizeScore(
+            x[o]!,
+            x[o + 1]!,
+            x[o + 2]!,
+            x[o + 3]!,
+            x[o + 4]!,
+            x[o + 5]!,
+            x[o + 6]!,
+            x[o + 7]!,
+            w,
+            a,
+          );
           score[r] = Number.isFinite(v) ? v + 0 : 0;
         }
         scored += lo - from;
@@ -379,7 +393,7 @@ export class TuningDay {
     s.picked = growI32(s.picked, length);
     const picked = s.picked;
     if (cut > 0) {
-      // Every score >= cut is among the scored; of those equal to it, the first in IP order fill the list.
+      // Every score >= cut is among the scored; of those equal to it, the first in the tie order fill the list.
       let k = 0;
       let e = 0;
       s.equal = growI32(s.equal, scored);
@@ -397,7 +411,7 @@ export class TuningDay {
       for (let i = 0; wanted > 0 && i < e; i++, wanted--) picked[k++] = equal[i]!;
       return this.#finish(g, score, picked, k, 0, ordered);
     }
-    // The cut is 0: every positive score, then IPs scored 0 (zero aging included) in IP order.
+    // The cut is 0: every positive score, then IPs scored 0 (zero aging included) in the tie order.
     let k = 0;
     eachScored((r) => {
       if (score[r]! > 0) picked[k++] = r;
@@ -406,8 +420,8 @@ export class TuningDay {
   }
 
   /**
-   * The list: `picked[0..k)` (candidate indices) and then `zeros` more IPs scored 0, the first in IP order; ranked by
-   * score, ties by IP, when `ordered` (the backtest's order: a stable sort of the IP-ordered entries by score).
+   * The list: `picked[0..k)` (candidate indices) and then `zeros` more IPs scored 0, the first in the tie order; ranked by
+   * score, ties by the tie order, when `ordered` (the backtest's order: a stable sort of the tie-ordered entries by score).
    */
   #finish(
     g: Prepared,

@@ -1,5 +1,6 @@
 import { defineModel } from './model.js';
-import { type PrioritizeParams, prioritizeRank, prioritizeSchema } from './prioritize.js';
+import { PRIORITIZE_TUNABLE, type PrioritizeParams, prioritizeRank, prioritizeSchema } from './prioritize.js';
+import { prioritizeFastScorer } from './prioritize-fast-scorer.js';
 
 /**
  * Prioritize New (DESIGN §3; AIP models/prioritize.py `New`): favours heavy recent attackers — the weights favour the
@@ -15,5 +16,7 @@ export const prioritizeNewModel = defineModel<PrioritizeParams>({
     decay: 'aip-new',
   }),
   listRule: (p) => ({ threshold: p.threshold, minimum: p.minimum }),
+  tunable: PRIORITIZE_TUNABLE,
+  fastScorer: prioritizeFastScorer,
   rank: prioritizeRank,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aipFeatures } from '../knowledge/aip-features.js';
+import { AIP_FEATURES, aipFeatures } from '../knowledge/aip-features.js';
 import type { KnowledgeView } from '../knowledge/knowledge-view.js';
 import { parseDay } from '../util/dates.js';
 import './decay/builtin.js';
@@ -9,6 +9,7 @@ import { warnAboutGaps, warnIfNoKnowledge } from './history-warnings.js';
 import type { ModelContext } from './model-context.js';
 import { type CommonModelParams, modelParamsSchema, type ParamsSchema } from './params.js';
 import { emptyRankedList, type RankedList, rankByScore } from './ranked-list.js';
+import { BUDGET_TUNABLE, type TunableParams } from './tunable.js';
 
 export type Normalization = 'min-max' | 'max' | 'log-min-max' | 'none';
 
@@ -69,6 +70,39 @@ export function prioritizeSchema(defaults: {
   });
 }
 
+/**
+ * What a search may tune in Prioritize_Consistent and Prioritize_New (issue 10): the eight weights (normalised to sum
+ * 1), the list rule's threshold and minimum, the budget, the decay function and the normalization. The ranges are
+ * the search's defaults for a whole-domain search; any value the params schema accepts may be searched.
+ */
+export const PRIORITIZE_TUNABLE: TunableParams = {
+  weights: { kind: 'weights', names: AIP_FEATURES, doc: 'the eight feature weights (normalised to sum 1)' },
+  threshold: {
+    kind: 'number',
+    min: 1e-7,
+    max: 0.1,
+    scale: 'log',
+    listRule: true,
+    doc: 'the list rule keeps scores above it',
+  },
+  minimum: {
+    kind: 'number',
+    min: 1,
+    max: 100_000,
+    scale: 'log',
+    integer: true,
+    listRule: true,
+    doc: '…unless fewer pass: then the top minimum',
+  },
+  budget: BUDGET_TUNABLE,
+  decay: { kind: 'decay', doc: 'the aging function (decay registry) and its params' },
+  normalization: {
+    kind: 'enum',
+    values: ['min-max', 'max', 'log-min-max', 'none'],
+    doc: 'per-feature scaling',
+  },
+};
+
 /** Scales a column in place (see PrioritizeParams.normalization). */
 function normalize(x: Float64Array, how: Normalization): void {
   const n = x.length;
@@ -116,10 +150,35 @@ export function normalizedAipFeatures(view: KnowledgeView, how: Normalization): 
 }
 
 /**
- * Score of every known IP (by id): Σ wᵢ·xᵢ over the normalised features × decay(d, t), with d = D − last_seen (days
- * from the replayed date, not the wall clock) and t = last_seen − first_seen. Vectorised over columns: O(IPs).
- * The 8 terms are added left to right, as numpy's `.sum(axis=1)` does for AIP's (IPs × 8) matrix: on the reference
- * data 98% of scores match AIP bit for bit and the rest within 2e-16.
+ * THE score of Prioritize_Consistent and Prioritize_New (DESIGN §3): Σ wᵢ·xᵢ over the eight normalised features,
+ * the terms added left to right as numpy's `.sum(axis=1)` adds AIP's (IPs × 8) matrix, times the aging. The one
+ * implementation: the model's ranking (prioritizeScores) and its tuning fast path (prioritizeFastScorer) both call
+ * it, so a config scores bit for bit the same either way.
+ */
+export function prioritizeScore(
+  x0: number,
+  x1: number,
+  x2: number,
+  x3: number,
+  x4: number,
+  x5: number,
+  x6: number,
+  x7: number,
+  w: Readonly<PrioritizeWeights>,
+  aging: number,
+): number {
+  return (
+    (x0 * w[0] + x1 * w[1] + x2 * w[2] + x3 * w[3] + x4 * w[4] + x5 * w[5] + x6 * w[6] + x7 * w[7]) * aging
+  );
+}
+
+/** The eight weights, in AIP_FEATURES order. */
+export type PrioritizeWeights = [number, number, number, number, number, number, number, number];
+
+/**
+ * Score of every known IP (by id): prioritizeScore over the normalised features × decay(d, t), with d = D − last_seen
+ * (days from the replayed date, not the wall clock) and t = last_seen − first_seen. Vectorised over columns: O(IPs).
+ * On the reference data 98% of scores match AIP bit for bit and the rest within 2e-16.
  */
 export function prioritizeScores(
   view: KnowledgeView,
@@ -128,7 +187,7 @@ export function prioritizeScores(
 ): Float64Array {
   const n = view.size;
   const x = normalizedAipFeatures(view, params.normalization);
-  const w = params.weights;
+  const w = params.weights as PrioritizeWeights;
   const [x0, x1, x2, x3, x4, x5, x6, x7] = x as [
     Float64Array,
     Float64Array,
@@ -139,31 +198,23 @@ export function prioritizeScores(
     Float64Array,
     Float64Array,
   ];
-  const [w0, w1, w2, w3, w4, w5, w6, w7] = w as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
   const { firstSeen, lastSeen } = view.columns();
   const aging = (decay ?? createDecay(params.decay)).at;
   const day = view.day;
   const score = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const s =
-      x0[i]! * w0 +
-      x1[i]! * w1 +
-      x2[i]! * w2 +
-      x3[i]! * w3 +
-      x4[i]! * w4 +
-      x5[i]! * w5 +
-      x6[i]! * w6 +
-      x7[i]! * w7;
-    score[i] = s * aging(day - lastSeen[i]!, lastSeen[i]! - firstSeen[i]!);
+    score[i] = prioritizeScore(
+      x0[i]!,
+      x1[i]!,
+      x2[i]!,
+      x3[i]!,
+      x4[i]!,
+      x5[i]!,
+      x6[i]!,
+      x7[i]!,
+      w,
+      aging(day - lastSeen[i]!, lastSeen[i]! - firstSeen[i]!),
+    );
   }
   return score;
 }

@@ -1,21 +1,17 @@
 import { type RandomGenerator, xoroshiro128plus } from 'pure-rand';
 import type { DecayJSON } from '../models/decay/decay-function.js';
 import { createDecay } from '../models/decay/registry.js';
-import type { Normalization } from '../models/prioritize.js';
 import { UsageError } from '../util/errors.js';
-import { MAX_GRID_CONFIGS, type ResolvedDimension, type TuneSearch } from './tune-experiment.js';
+import {
+  MAX_GRID_CONFIGS,
+  type ResolvedDimension,
+  type SpaceEntry,
+  type TuneSearch,
+} from './tune-experiment.js';
 
-/** The searched parameters of one config; a parameter not searched keeps the base model's value. */
-export interface SearchPoint {
-  /** Normalised to sum 1. */
-  weights?: number[];
-  threshold?: number;
-  minimum?: number;
-  budget?: number;
-  /** Every parameter of the decay function filled. */
-  decay?: DecayJSON;
-  normalization?: Normalization;
-}
+/** The searched params of one config (a weight vector normalised to sum 1, a decay with every param filled); a param
+ * not searched keeps the base model's value. */
+export type SearchPoint = Record<string, unknown>;
 
 /** The configs of a search, with what was dropped on the way. */
 export type ExpandedSearch = SearchPoint[] & {
@@ -84,103 +80,105 @@ function decaySpec(name: string, params: Record<string, number>, where: string):
   }
 }
 
-/** Canonical text of a point: equal configs give equal keys. */
-function keyOf(p: SearchPoint): string {
-  return JSON.stringify([p.weights, p.threshold, p.minimum, p.budget, p.decay, p.normalization]);
+/** Weight vectors come out of the search raw; this marks one to normalise (or drop, if all zero). */
+const RAW_WEIGHTS = Symbol('raw weights');
+type RawWeights = { [RAW_WEIGHTS]: number[] };
+
+/** The values one entry can take in a grid, in order. */
+function gridOptions(key: string, entry: SpaceEntry): unknown[] {
+  switch (entry.kind) {
+    case 'number':
+      return gridValues(entry.dimension, entry.integer);
+    case 'enum':
+      return entry.values;
+    case 'weights':
+      return cartesian(entry.dimensions.map((d) => gridValues(d, false))).map(
+        (w): RawWeights => ({ [RAW_WEIGHTS]: w }),
+      );
+    case 'decay':
+      return entry.functions.flatMap((f, i) => {
+        const names = Object.keys(f.params);
+        return cartesian(names.map((n) => gridValues(f.params[n]!, false))).map((values) =>
+          decaySpec(f.name, Object.fromEntries(names.map((n, j) => [n, values[j]!])), `${key}[${i}]`),
+        );
+      });
+  }
+}
+
+/** One random draw of an entry; the draws of one config always come in the space's order. */
+function drawOption(key: string, entry: SpaceEntry, g: RandomGenerator): unknown {
+  switch (entry.kind) {
+    case 'number':
+      return drawValue(entry.dimension, entry.integer, g);
+    case 'enum':
+      return entry.values[Math.floor(uniform(g) * entry.values.length)]!;
+    case 'weights':
+      return { [RAW_WEIGHTS]: entry.dimensions.map((d) => drawValue(d, false, g)) } satisfies RawWeights;
+    case 'decay': {
+      const i = Math.floor(uniform(g) * entry.functions.length);
+      const f = entry.functions[i]!;
+      const params = Object.fromEntries(
+        Object.entries(f.params).map(([n, d]) => [n, drawValue(d, false, g)]),
+      );
+      return decaySpec(f.name, params, `${key}[${i}]`);
+    }
+  }
 }
 
 /**
- * The configs of a search, in a fixed order: every combination of the space's values (`grid`), or `samples` draws of
- * pure-rand's xoroshiro128+ seeded with `seed` (`random`; never Math.random, so a seed fixes every config). Weight
- * vectors are normalised to sum 1; all-zero vectors are skipped and counted, as are duplicates (e.g. weights [1, 1]
- * and [2, 2], or a random draw repeated).
+ * The configs of a search, in a fixed order: every combination of the space's values (`grid`; the first searched
+ * parameter varies fastest), or `samples` draws of pure-rand's xoroshiro128+ seeded with `seed` (`random`; never
+ * Math.random, so a seed fixes every config; each config draws its parameters in the space's order, a weight vector
+ * one weight per name). Weight vectors are normalised to sum 1; all-zero vectors are skipped and counted, as are
+ * duplicates (e.g. weights [1, 1] and [2, 2], or a random draw repeated).
  */
 export function expandSearch(search: TuneSearch, seed: number): ExpandedSearch {
-  const { space } = search;
-  const decays = space.decay ?? [];
-  const raw: { point: SearchPoint | undefined }[] = [];
-  let zeroWeights = 0;
-  const finish = (weights: number[] | undefined, rest: Omit<SearchPoint, 'weights'>): void => {
-    const point: SearchPoint = {};
-    if (weights !== undefined) {
-      const w = normalizeWeights(weights);
-      if (w === undefined) {
-        zeroWeights++;
-        return;
-      }
-      point.weights = w;
-    }
-    Object.assign(point, rest);
-    raw.push({ point });
-  };
-  const scalarKeys = (['threshold', 'minimum', 'budget'] as const).filter((k) => space[k] !== undefined);
-  const isInteger = (k: string) => k === 'minimum' || k === 'budget';
-
+  const keys = Object.keys(search.space);
+  const entries = keys.map((k) => search.space[k]!);
+  const raw: unknown[][] = [];
   if (search.method === 'grid') {
-    const weightLists = space.weights?.map((d) => gridValues(d, false));
-    const scalarLists = scalarKeys.map((k) => gridValues(space[k]!, isInteger(k)));
-    const decayOptions: (DecayJSON | undefined)[] =
-      decays.length === 0
-        ? [undefined]
-        : decays.flatMap((entry, i) => {
-            const names = Object.keys(entry.params);
-            return cartesian(names.map((n) => gridValues(entry.params[n]!, false))).map((values) =>
-              decaySpec(entry.name, Object.fromEntries(names.map((n, j) => [n, values[j]!])), `decay[${i}]`),
-            );
-          });
-    const norms = space.normalization ?? [undefined];
-    let size = decayOptions.length * norms.length;
-    for (const l of [...(weightLists ?? []), ...scalarLists]) size *= l.length;
+    const options = keys.map((k, i) => gridOptions(k, entries[i]!));
+    const size = options.reduce((n, o) => n * o.length, 1);
     if (size > MAX_GRID_CONFIGS)
       throw new UsageError(
         `search.space: the grid has ${size} configs (more than ${MAX_GRID_CONFIGS}); use fewer values or a random search`,
       );
-    const weightVectors = weightLists ? cartesian(weightLists) : [undefined];
-    for (const normalization of norms)
-      for (const decay of decayOptions)
-        for (const scalars of cartesian(scalarLists))
-          for (const weights of weightVectors) {
-            const rest: Omit<SearchPoint, 'weights'> = {};
-            scalarKeys.forEach((k, i) => {
-              rest[k] = scalars[i]!;
-            });
-            if (decay !== undefined) rest.decay = decay;
-            if (normalization !== undefined) rest.normalization = normalization;
-            finish(weights, rest);
-          }
+    // The last parameter outermost, the first innermost (varies fastest).
+    const combos = cartesian([...options].reverse()).map((c) => c.reverse());
+    raw.push(...combos);
   } else {
     const g = xoroshiro128plus(seed | 0);
     for (let i = 0; i < 32; i++) g.unsafeNext(); // its first outputs echo the seed
-    for (let s = 0; s < (search.samples ?? 0); s++) {
-      // Always draw in the same order (weights, scalars, decay, normalization) so one seed gives one sequence.
-      const weights = space.weights?.map((d) => drawValue(d, false, g));
-      const rest: Omit<SearchPoint, 'weights'> = {};
-      for (const k of scalarKeys) rest[k] = drawValue(space[k]!, isInteger(k), g);
-      if (decays.length > 0) {
-        const i = Math.floor(uniform(g) * decays.length);
-        const entry = decays[i]!;
-        const params = Object.fromEntries(
-          Object.entries(entry.params).map(([n, d]) => [n, drawValue(d, false, g)]),
-        );
-        rest.decay = decaySpec(entry.name, params, `decay[${i}]`);
-      }
-      if (space.normalization)
-        rest.normalization = space.normalization[Math.floor(uniform(g) * space.normalization.length)]!;
-      finish(weights, rest);
-    }
+    for (let s = 0; s < (search.samples ?? 0); s++)
+      raw.push(keys.map((k, i) => drawOption(k, entries[i]!, g)));
   }
 
+  let zeroWeights = 0;
+  let duplicates = 0;
   const seen = new Set<string>();
   const configs: SearchPoint[] = [];
-  let duplicates = 0;
-  for (const { point } of raw) {
-    const key = keyOf(point!);
+  for (const values of raw) {
+    const point: SearchPoint = {};
+    let dropped = false;
+    keys.forEach((k, i) => {
+      const v = values[i];
+      if (typeof v === 'object' && v !== null && RAW_WEIGHTS in v) {
+        const w = normalizeWeights((v as RawWeights)[RAW_WEIGHTS]);
+        if (w === undefined) dropped = true;
+        else point[k] = w;
+      } else point[k] = v;
+    });
+    if (dropped) {
+      zeroWeights++;
+      continue;
+    }
+    const key = JSON.stringify(keys.map((k) => point[k]));
     if (seen.has(key)) {
       duplicates++;
       continue;
     }
     seen.add(key);
-    configs.push(point!);
+    configs.push(point);
   }
   return Object.assign(configs, { skipped: { zeroWeights, duplicates } });
 }

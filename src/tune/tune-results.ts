@@ -2,67 +2,140 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { csvText, freeRunDir, utcStamp, type WrittenResults, writeResults } from '../backtest/results.js';
 import type { Dataset } from '../days/dataset.js';
-import { AIP_FEATURES } from '../knowledge/aip-features.js';
-import type { PrioritizeParams } from '../models/prioritize.js';
+import { getModel } from '../models/registry.js';
+import type { TunableParams } from '../models/tunable.js';
 import { VERSION } from '../version.js';
 import type { TuneRun } from './run-tune.js';
+import { BEST_LABEL } from './tune-experiment.js';
 import { tuneSummaryText } from './tune-summary-text.js';
 
-/** configs.csv: every config (search order) with its full params and its tuning-window objective; the default last. */
-export function configsCsv(run: TuneRun): string {
-  const row = (id: string, params: Record<string, unknown>, mean: number, n: number, best: boolean) => {
-    const p = params as unknown as PrioritizeParams;
-    return [
-      id,
-      ...p.weights,
-      p.threshold,
-      p.minimum,
-      p.budget === null ? '' : p.budget,
-      JSON.stringify(p.decay),
-      p.normalization,
-      mean,
-      n,
-      best,
-    ];
-  };
-  return csvText(
-    [
-      'config',
-      ...AIP_FEATURES.map((f) => `w_${f}`),
-      'threshold',
-      'minimum',
-      'budget',
-      'decay',
-      'normalization',
-      'mean',
-      'n',
-      'best',
-    ],
-    [
-      ...run.configs.map((c, i) =>
-        row(c.id, c.params, run.scores[i]!.mean, run.scores[i]!.n, i === run.best.index),
-      ),
-      row('default', run.default.params, run.default.score.mean, run.default.score.n, false),
-    ],
-  );
+/** The columns a param takes in configs.csv: a weight vector one per name (`w_<name>`), anything else one. */
+function paramColumns(tunable: TunableParams): {
+  header: string[];
+  cells: (params: Record<string, unknown>) => (string | number | boolean)[];
+} {
+  const header: string[] = [];
+  const getters: ((p: Record<string, unknown>) => (string | number | boolean)[])[] = [];
+  for (const [key, declared] of Object.entries(tunable)) {
+    if (declared.kind === 'weights') {
+      header.push(...declared.names.map((n) => `w_${n}`));
+      getters.push((p) => [...(p[key] as number[])]);
+    } else {
+      header.push(key);
+      getters.push((p) => {
+        const v = p[key];
+        if (v === null || v === undefined) return [''];
+        return [
+          typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'string' ? v : JSON.stringify(v),
+        ];
+      });
+    }
+  }
+  return { header, cells: (p) => getters.flatMap((g) => g(p)) };
 }
 
-/** tuning_per_day.csv: the objective of every config (and the default) on every tuning day, long format. */
+/**
+ * configs.csv: every config (search order) with its tunable params (a weight vector in one column per weight) and, per
+ * fold, its tuning-window mean, days with a value, the day of the fold after which successive halving dropped it
+ * (empty: kept to the end), and whether it is the fold's best; the default last.
+ */
+export function configsCsv(run: TuneRun): string {
+  const { header, cells } = paramColumns(getModel(run.experiment.model.name).tunable);
+  const rows: (string | number | boolean)[][] = [];
+  run.folds.forEach((f, fi) => {
+    run.configs.forEach((c, i) => {
+      const s = f.scores[i]!;
+      rows.push([c.id, fi + 1, ...cells(c.params), s.mean, s.n, s.droppedAfter ?? '', i === f.best.index]);
+    });
+    const d = f.default.score;
+    rows.push(['default', fi + 1, ...cells(run.default.params), d.mean, d.n, '', false]);
+  });
+  return csvText(['config', 'fold', ...header, 'mean', 'n', 'dropped_after', 'best'], rows);
+}
+
+/** tuning_per_day.csv: the objective of every config (and the default) on every tuning day, long format (NaN: not
+ * scored that day, or undefined). */
 export function tuningPerDayCsv(run: TuneRun): string {
   const rows: (string | number)[][] = [];
-  const add = (id: string, values: Float64Array) => {
+  const ids = [...run.configs.map((c) => c.id), 'default'];
+  ids.forEach((id, i) => {
+    const values = run.values[i]!;
     run.tuneDays.forEach((date, d) => {
       rows.push([date, id, values[d]!]);
     });
-  };
-  run.configs.forEach((c, i) => {
-    add(c.id, run.scores[i]!.values);
   });
-  add('default', run.default.score.values);
   return csvText(['date', 'config', 'value'], rows);
 }
 
-const TUNE_FILES = ['configs.csv', 'tuning_per_day.csv'];
+/**
+ * folds.csv: per fold, its windows, the best config and its tuning mean beside the default's, and on the fold's test
+ * window the objective's metric at the objective's budget for Best against every other model: both means, the paired
+ * mean difference with its bootstrap CI, the Holm-corrected signed-rank p (within the fold) and whether it is
+ * significant.
+ */
+export function foldsCsv(run: TuneRun): string {
+  const o = run.experiment.objective;
+  const rows: (string | number | boolean)[][] = [];
+  run.folds.forEach((f, fi) => {
+    const mean = (label: string) =>
+      f.test.analysis.summary.find(
+        (s) => s.model === label && s.metric === o.metric && s.budget === String(o.budget),
+      )?.mean ?? Number.NaN;
+    for (const c of f.test.analysis.comparisons) {
+      if (c.metric !== o.metric || c.budget !== String(o.budget)) continue;
+      if (c.modelA !== BEST_LABEL && c.modelB !== BEST_LABEL) continue;
+      const flip = c.modelB === BEST_LABEL;
+      const other = flip ? c.modelA : c.modelB;
+      rows.push([
+        fi + 1,
+        f.fold.tune.from,
+        f.fold.tune.to,
+        f.fold.test.from,
+        f.fold.test.to,
+        f.best.config.id,
+        f.best.score.mean,
+        f.default.score.mean,
+        o.metric,
+        String(o.budget),
+        mean(BEST_LABEL),
+        other,
+        mean(other),
+        c.n,
+        flip ? -c.meanDiff : c.meanDiff,
+        flip ? -c.ciHigh : c.ciLow,
+        flip ? -c.ciLow : c.ciHigh,
+        c.pHolm,
+        c.significant,
+      ]);
+    }
+  });
+  return csvText(
+    [
+      'fold',
+      'tune_from',
+      'tune_to',
+      'test_from',
+      'test_to',
+      'best_config',
+      'tune_best',
+      'tune_default',
+      'metric',
+      'budget',
+      'test_best',
+      'other',
+      'test_other',
+      'n',
+      'best_minus_other',
+      'ci_low',
+      'ci_high',
+      'p_holm',
+      'significant',
+    ],
+    rows,
+  );
+}
+
+const TUNE_FILES = ['configs.csv', 'tuning_per_day.csv', 'folds.csv'];
 
 /**
  * Writes `<out>/<id>/<UTC timestamp>/`: the test-window backtest's files (per_day.csv, summary.csv, comparisons.csv,
@@ -96,11 +169,33 @@ export async function writeTuneResults(
     const files = [
       'configs.csv',
       'tuning_per_day.csv',
+      'folds.csv',
       'per_day.csv',
       'summary.csv',
       'comparisons.csv',
       'summary.txt',
     ];
+    const foldOf = (f: TuneRun['folds'][number]) => ({
+      window: f.fold,
+      tuningDays: f.tuneDays.length,
+      scoredTuningDays: f.scoredTuneDays.length,
+      skippedTuningDays: f.skippedTuneDays,
+      best: {
+        config: f.best.config.id,
+        searched: f.best.config.point,
+        params: f.best.config.params,
+        mean: f.best.score.mean,
+        n: f.best.score.n,
+      },
+      default: { mean: f.default.score.mean, n: f.default.score.n },
+      dropped: f.scores.filter((x) => x.droppedAfter !== null).length,
+      test: {
+        experiment: f.test.experiment,
+        days: f.test.run.days.length,
+        scoredDays: f.test.run.scoredDays.length,
+        skipped: f.test.run.skipped,
+      },
+    });
     const manifest = {
       aiplab: VERSION,
       kind: 'tune',
@@ -115,22 +210,16 @@ export async function writeTuneResults(
         method: e.search.method,
         configs: run.configs.length,
         skipped: run.skippedConfigs,
+        halving: e.search.halving ?? null,
+        fastPath: run.fastPath,
+        generalPathConfigs: run.generalPathConfigs,
       },
-      tuning: {
-        days: run.tuneDays.length,
-        scoredDays: run.scoredTuneDays.length,
-        skipped: run.skippedTuneDays,
-      },
-      best: {
-        config: run.best.config.id,
-        searched: run.best.config.point,
-        params: run.best.config.params,
-        mean: run.best.score.mean,
-        n: run.best.score.n,
-      },
-      default: { params: run.default.params, mean: run.default.score.mean, n: run.default.score.n },
+      folds: run.folds.map(foldOf),
+      best: foldOf(run.folds[run.folds.length - 1]!).best,
+      default: { params: run.default.params },
+      tuningWarnings: run.warnings,
       test: {
-        experiment: run.test.experiment,
+        pooled: run.folds.length > 1,
         days: backtest.days,
         scoredDays: backtest.scoredDays,
         skipped: backtest.skipped,
@@ -150,6 +239,7 @@ export async function writeTuneResults(
     };
     await writeFile(join(tmp, TUNE_FILES[0]!), configsCsv(run));
     await writeFile(join(tmp, TUNE_FILES[1]!), tuningPerDayCsv(run));
+    await writeFile(join(tmp, TUNE_FILES[2]!), foldsCsv(run));
     await writeFile(join(tmp, 'summary.txt'), tuneSummaryText(run));
     await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const dir = await freeRunDir(parent, stamp);

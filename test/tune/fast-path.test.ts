@@ -1,8 +1,9 @@
 /**
- * The brute-force check of the tuning fast path: for random configs, the per-day objective runTune computes (one
- * folded knowledge base, shared features, the config only weighs, cuts and scores) must equal, exactly, the value
- * runBacktest gives the real model built with those params. And no lookahead: changing the data from day X on
- * changes no tuning score of a day before X.
+ * The brute-force check of the Prioritize fast scorer (the model's exact fast path for tuning): for random configs,
+ * the per-day objective runTune computes with it (one folded knowledge base, shared features, the config only weighs,
+ * cuts and orders) must equal, exactly, the value runBacktest gives the real model built with those params, and the
+ * value the general path (runTune with fastPath false: each config ranked by the model) gives. And no lookahead:
+ * changing the data from day X on changes no tuning score of a day before X.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,8 +65,8 @@ async function bruteForce(
     id: 'brute',
     version: 1,
     dataset: '/unused',
-    from: e.split.tune.from,
-    to: e.split.tune.to,
+    from: e.folds[0]!.tune.from,
+    to: e.folds[0]!.tune.to,
     models,
     budgets: [e.objective.budget],
     metrics: [e.objective.metric],
@@ -89,8 +90,24 @@ function expectSame(run: TuneRun, expected: Map<string, Map<string, number>>): v
     // toEqual treats NaN as equal to NaN and compares numbers with Object.is: exact, bit for bit.
     expect([...values], label).toEqual(want);
   };
-  for (const [i, c] of run.configs.entries()) check(c.id, run.scores[i]!.values);
-  check('default', run.default.score.values);
+  for (const [i, c] of run.configs.entries()) check(c.id, run.values[i]!);
+  check('default', run.values[run.configs.length]!);
+}
+
+/** The general path (every config ranked by the model) gives the same values, bit for bit. */
+async function expectGeneralPathSame(
+  run: TuneRun,
+  dataset: Dataset,
+  exclude?: (ip: string) => boolean,
+): Promise<void> {
+  expect(run.fastPath).toBe(true);
+  expect(run.generalPathConfigs).toBe(0);
+  const general = await runTune(run.experiment, dataset, {
+    fastPath: false,
+    ...(exclude ? { exclude } : {}),
+  });
+  expect(general.fastPath).toBe(false);
+  expect(general.values.map((v) => [...v])).toEqual(run.values.map((v) => [...v]));
 }
 
 let cowrie: Dataset | undefined;
@@ -203,6 +220,7 @@ describe('fast path equals the backtest of the real model, day by day', () => {
     const run = await runTune(experiment, dataset);
     expect(run.configs.length).toBeGreaterThan(3);
     expectSame(run, await bruteForce(run, dataset));
+    await expectGeneralPathSame(run, dataset);
   });
 
   it('with an allowlist removed before the cut', async () => {
@@ -218,6 +236,26 @@ describe('fast path equals the backtest of the real model, day by day', () => {
     const exclude = (ip: string) => /[13579]$/.test(ip);
     const run = await runTune(experiment, dataset, { exclude });
     expectSame(run, await bruteForce(run, dataset, exclude));
+    await expectGeneralPathSame(run, dataset, exclude);
+  });
+
+  it('a config the fast scorer refuses (a negative weight) is ranked by the model, with the same values', async () => {
+    const dataset = syntheticDataset(8);
+    const experiment = resolveTuneExperiment(
+      tuneInput({
+        split: SYNTH_SPLIT,
+        objective: { metric: 'recall', budget: 12 },
+        model: {
+          name: 'Prioritize_New',
+          params: { weights: [0.5, -0.1, 0.2, 0.2, 0.1, 0.05, 0.025, 0.025] },
+        },
+        search: { method: 'grid', space: { decay: [{ name: 'exponential', halfLife: [1, 4] }] } },
+      }),
+    );
+    const run = await runTune(experiment, dataset);
+    // Both configs keep the negative weight; the default has none.
+    expect(run.generalPathConfigs).toBe(2);
+    expectSame(run, await bruteForce(run, dataset));
   });
 });
 
@@ -240,10 +278,10 @@ describe('no lookahead', () => {
     const b = await runTune(experiment, memoryDataset(changed));
     const before = a.tuneDays.filter((d) => d < X).length;
     let differAfter = 0;
-    a.scores.forEach((s, i) => {
-      const other = b.scores[i]!.values;
-      expect([...s.values.subarray(0, before)]).toEqual([...other.subarray(0, before)]);
-      for (let d = before; d < s.values.length; d++) if (!Object.is(s.values[d], other[d])) differAfter++;
+    a.values.forEach((s, i) => {
+      const other = b.values[i]!;
+      expect([...s.subarray(0, before)]).toEqual([...other.subarray(0, before)]);
+      for (let d = before; d < s.length; d++) if (!Object.is(s[d], other[d])) differAfter++;
     });
     // The change is visible from X on (the check above is not vacuous).
     expect(differAfter).toBeGreaterThan(0);
