@@ -26,6 +26,11 @@ export interface ListFacts {
   coveredPackets: number;
   coveredBytes: number;
   coveredDuration: number;
+  /**
+   * Σ over k = 1 .. K of the listed attackers among the first k entries: each hit at 0-based position i < K counts
+   * K − i times (recall AUC's numerator).
+   */
+  cumulativeTp: number;
   /** Σ over list positions i (0-based) of the attacker's relevance / log2(i + 2). */
   dcg: number;
   /** The best DCG any list of `k` entries could reach: the k most relevant attackers in order. */

@@ -12,6 +12,7 @@ export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts 
   let bytes = 0;
   let duration = 0;
   let dcg = 0;
+  let cumulativeTp = 0;
   const hitRelevance: number[] = [];
   for (let i = 0; i < list.ids.length; i++) {
     const id = list.ids[i]!;
@@ -23,6 +24,7 @@ export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts 
     bytes += table.bytes[row]!;
     duration += table.duration[row]!;
     dcg += relevance[row]! * discount(i);
+    if (i < k) cumulativeTp += k - i;
     hitRelevance.push(relevance[row]!);
   }
   hitRelevance.sort((a, b) => b - a);
@@ -44,6 +46,7 @@ export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts 
     coveredPackets: packets,
     coveredBytes: bytes,
     coveredDuration: duration,
+    cumulativeTp,
     dcg,
     idealDcg: truth.idealDcgPrefix[Math.min(k, truth.positives)]!,
     aipDcg,

@@ -11,11 +11,12 @@ const HISTORY_FACTS: readonly (keyof ListFacts)[] = [
 ];
 
 /**
- * Facts whose value depends on the order of the list, not only on its set of IPs: the DCG, and the covered duration
+ * Facts whose value depends on the order of the list, not only on its set of IPs: the DCG, recall AUC's cumulative
+ * hits, and the covered duration
  * (a sum of fractional seconds, which rounds differently in another order; flows, packets and bytes are whole
  * numbers, summed exactly in any order).
  */
-const ORDER_FACTS: readonly (keyof ListFacts)[] = ['dcg', 'coveredDuration'];
+const ORDER_FACTS: readonly (keyof ListFacts)[] = ['dcg', 'coveredDuration', 'cumulativeTp'];
 
 export interface ObjectiveFacts {
   /** The facts the metric reads. */

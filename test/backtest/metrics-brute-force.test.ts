@@ -164,6 +164,14 @@ const NAIVE: Record<string, (c: NaiveCase) => number> = {
   f1: (c) => div(2 * tpOf(c), c.list.length + c.attackers.size),
   precision_at_k: (c) => div(tpOf(c), c.k),
   recall_at_k: (c) => div(tpOf(c), Math.min(c.k, c.attackers.size)),
+  // The mean over k = 1..K of (attackers among the first k entries) / P, summed k by k.
+  recall_auc: (c) => {
+    if (c.k === 0 || c.attackers.size === 0) return Number.NaN;
+    let sum = 0;
+    for (let k = 1; k <= c.k; k++)
+      sum += c.list.slice(0, k).filter((ip) => c.attackers.has(ip)).length / c.attackers.size;
+    return sum / c.k;
+  },
   coverage_flows: (c) => coverage(c, 'flows'),
   coverage_packets: (c) => coverage(c, 'packets'),
   coverage_bytes: (c) => coverage(c, 'bytes'),
@@ -516,6 +524,8 @@ describe('metrics computed by hand', () => {
     expect(m!.get('recall')).toBeCloseTo(1 / 3, 12);
     expect(m!.get('f1')).toBeCloseTo(0.4, 12); // 2·1 / (2 + 3)
     expect(m!.get('recall_at_k')).toBeCloseTo(0.5, 12); // 1 / min(2, 3)
+    // Recall of the top 1 = 0, of the top 2 = 1/3: mean 1/6.
+    expect(m!.get('recall_auc')).toBeCloseTo(1 / 6, 12);
     expect(m!.get('coverage_flows')).toBeCloseTo(0.5, 12); // 2 / 4
     expect(m!.get('coverage_bytes')).toBeCloseTo(0.6, 12); // 60 / 100
     expect(m!.get('coverage_bytes_per_entry')).toBeCloseTo(0.3, 12);
@@ -545,6 +555,9 @@ describe('metrics computed by hand', () => {
     expect(k3!.get('precision')).toBeCloseTo(0.5, 12);
     expect(k3!.get('precision_at_k')).toBeCloseTo(1 / 3, 12);
     expect(k3!.get('recall_at_k')).toBeCloseTo(1 / 3, 12);
+    // Recall of the top 1, 2, 3: 0, 1/3, 1/3 (the list has 2 entries): mean 2/9. [a, x] at K = 2: (1/3 + 1/3) / 2.
+    expect(k3!.get('recall_auc')).toBeCloseTo(2 / 9, 12);
+    expect(m!.get('recall_auc')).toBeCloseTo(1 / 3, 12);
     // ideal@3 = .525 + .2625 / log2(3) + .2125 / 2.
     expect(k3!.get('ndcg')).toBeCloseTo(0.525 / L3 / (0.525 + 0.2625 / L3 + 0.2125 / 2), 12);
   });

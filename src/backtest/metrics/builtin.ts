@@ -27,6 +27,7 @@ import { precision } from './precision.js';
 import { precisionAtK } from './precision-at-k.js';
 import { recall } from './recall.js';
 import { recallAtK } from './recall-at-k.js';
+import { recallAuc } from './recall-auc.js';
 import { recallNew } from './recall-new.js';
 import { recallReturning } from './recall-returning.js';
 import { removes } from './removes.js';
@@ -44,6 +45,7 @@ export const BUILTIN_METRICS: readonly Metric[] = [
   f1,
   precisionAtK,
   recallAtK,
+  recallAuc,
   coverageFlows,
   coveragePackets,
   coverageBytes,
