@@ -4,6 +4,7 @@ import { defineModel } from './model.js';
 import type { ModelContext } from './model-context.js';
 import { type CommonModelParams, modelParamsSchema, type ParamsSchema } from './params.js';
 import { emptyRankedList, type RankedList, rankByScore } from './ranked-list.js';
+import type { TunableParams } from './tunable.js';
 
 export interface AlphaParams extends CommonModelParams {
   /** List every IP seen in the days D-lookback .. D-1. @default 1 (Alpha7: 7) */
@@ -16,6 +17,12 @@ export interface AlphaParams extends CommonModelParams {
    */
   score: 'flat' | 'recency';
 }
+
+/** What a search may tune in Alpha and Alpha7 (issue 10): the lookback and the score. */
+export const ALPHA_TUNABLE: TunableParams = {
+  lookback: { kind: 'number', min: 1, max: 60, scale: 'log', integer: true, doc: 'days of attackers listed' },
+  score: { kind: 'enum', values: ['flat', 'recency'], doc: 'a set (flat) or a recency ranking' },
+};
 
 export function alphaSchema(lookback: number): ParamsSchema<AlphaParams> {
   return modelParamsSchema({
@@ -47,6 +54,7 @@ export const alphaModel = defineModel<AlphaParams>({
   summary: 'every IP seen in the last `lookback` days (default 1: yesterday)',
   source: 'AIP lib/aip/models/alpha.py; DESIGN §3',
   schema: alphaSchema(1),
+  tunable: ALPHA_TUNABLE,
   unranked: (params) => params.score === 'flat',
   rank: (params, ctx) => alphaRank(params, ctx),
 });

@@ -7,6 +7,7 @@ import {
   type ClassifierModelParams,
   classifierParamsShape,
   classifierRank,
+  classifierTunable,
 } from './trees/classifier-model.js';
 import { describeTree } from './trees/describe-tree.js';
 import { fitNextDay, ML_ENGINE_WARN_ROWS } from './trees/fit-next-day.js';
@@ -41,6 +42,7 @@ export const cartModel = defineModel<CartParams>({
   summary: 'IPs one decision tree, trained on who attacked yesterday, predicts will attack (rules printable)',
   source: 'DESIGN §3 (CART, Breiman et al. 1984); features and labels of AIP lib/aip/models/random_forest.py',
   schema: modelParamsSchema(classifierParamsShape({ maxDepth: 5, minSamplesLeaf: 10 })),
+  tunable: classifierTunable({ min: 1, max: 12 }),
   listRule: (params) => ({ threshold: params.threshold, minimum: 0 }),
   unranked: (params) => params.rankBy === 'prediction',
   rank: (params, ctx) => classifierRank(params, ctx, (set) => fitCart(params, set, ctx).classifier),

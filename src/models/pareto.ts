@@ -32,6 +32,11 @@ export const paretoModel = defineModel<ParetoParams>({
     share: z.number().gt(0).max(1).default(0.8),
     column: z.enum(['flows', 'duration', 'packets', 'bytes']).default('flows'),
   }),
+  tunable: {
+    lookback: { kind: 'number', min: 1, max: 120, scale: 'log', integer: true, doc: 'days of rows' },
+    share: { kind: 'number', min: 0.05, max: 1, doc: 'share of the volume the kept rows reach' },
+    column: { kind: 'enum', values: ['flows', 'duration', 'packets', 'bytes'], doc: 'the volume' },
+  },
   historyDays: (p) => p.lookback,
   rank: (params, ctx) => {
     if (warnIfNoKnowledge(ctx)) return emptyRankedList();

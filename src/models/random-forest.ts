@@ -6,6 +6,7 @@ import {
   type ClassifierModelParams,
   classifierParamsShape,
   classifierRank,
+  classifierTunable,
 } from './trees/classifier-model.js';
 import type { ProbabilityClassifier } from './trees/decision-tree.js';
 import { ML_ENGINE_WARN_ROWS } from './trees/fit-next-day.js';
@@ -79,6 +80,12 @@ export const randomForestModel = defineModel<RandomForestParams>({
     seed: z.number().int().min(0).max(0xffffffff).nullable().default(null),
     ...classifierParamsShape({ maxDepth: null, minSamplesLeaf: 1 }),
   }),
+  tunable: {
+    trees: { kind: 'number', min: 5, max: 300, scale: 'log', integer: true, doc: 'trees in the forest' },
+    maxFeatures: { kind: 'enum', values: ['sqrt', 'log2', 'all'], doc: 'features drawn at each split' },
+    bootstrap: { kind: 'enum', values: [true, false], doc: 'a bootstrap sample per tree' },
+    ...classifierTunable({ min: 2, max: 30 }),
+  },
   listRule: (params) => ({ threshold: params.threshold, minimum: 0 }),
   unranked: (params) => params.rankBy === 'prediction',
   rank: (params, ctx) => classifierRank(params, ctx, (set) => fitRandomForest(params, set, ctx)),

@@ -34,6 +34,9 @@ export const randomModel = defineModel<RandomParams>({
     K: z.number().int().min(1).nullable().default(1000),
     seed: z.number().int().min(0).max(0xffffffff).nullable().default(null),
   }),
+  tunable: {
+    K: { kind: 'number', min: 1, max: 1_000_000, scale: 'log', integer: true, doc: 'IPs drawn' },
+  },
   rank: (params, ctx) => {
     if (warnIfNoKnowledge(ctx)) return emptyRankedList();
     const view = ctx.knowledge;

@@ -26,6 +26,17 @@ export const topVolumeModel = defineModel<TopVolumeParams>({
     lookback: z.number().int().min(1).nullable().default(null),
     column: z.enum(['flows', 'duration', 'packets', 'bytes']).default('flows'),
   }),
+  tunable: {
+    lookback: {
+      kind: 'number',
+      min: 1,
+      max: 365,
+      scale: 'log',
+      integer: true,
+      doc: 'days summed (default: all history)',
+    },
+    column: { kind: 'enum', values: ['flows', 'duration', 'packets', 'bytes'], doc: 'the volume ranked by' },
+  },
   historyDays: (p) => p.lookback ?? 0,
   rank: (params, ctx) => {
     if (warnIfNoKnowledge(ctx)) return emptyRankedList();

@@ -11,14 +11,13 @@ import {
   type Dataset,
   type DayTable,
   openDataset,
-  resolveExperiment,
   resolveTuneExperiment,
-  runBacktest,
   runTune,
   type TuneRun,
 } from '../../src/index.js';
 import { ROOT } from '../helpers.js';
 import { memoryDataset, randomDays } from '../knowledge/memory-dataset.js';
+import { bruteForce, expectSame, syntheticDataset } from './tune-helpers.js';
 
 const COWRIE = join(ROOT, 'datasets', 'cowrie-2018');
 
@@ -50,50 +49,6 @@ function tuneInput(over: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-/** The per-day values of every config (and the default) by the backtest of the real model. */
-async function bruteForce(
-  run: TuneRun,
-  dataset: Dataset,
-  exclude?: (ip: string) => boolean,
-): Promise<Map<string, Map<string, number>>> {
-  const e = run.experiment;
-  const models = [
-    ...run.configs.map((c) => ({ name: e.model.name, label: c.id, params: c.params })),
-    { name: e.model.name, label: 'default', params: run.default.params },
-  ];
-  const experiment = resolveExperiment({
-    id: 'brute',
-    version: 1,
-    dataset: '/unused',
-    from: e.folds[0]!.tune.from,
-    to: e.folds[0]!.tune.to,
-    models,
-    budgets: [e.objective.budget],
-    metrics: [e.objective.metric],
-  });
-  const backtest = await runBacktest(experiment, dataset, exclude ? { exclude } : {});
-  const out = new Map<string, Map<string, number>>();
-  for (const r of backtest.rows) {
-    let m = out.get(r.model);
-    if (!m) {
-      m = new Map();
-      out.set(r.model, m);
-    }
-    m.set(r.date, r.value);
-  }
-  return out;
-}
-
-function expectSame(run: TuneRun, expected: Map<string, Map<string, number>>): void {
-  const check = (label: string, values: Float64Array) => {
-    const want = run.tuneDays.map((d) => expected.get(label)?.get(d) ?? Number.NaN);
-    // toEqual treats NaN as equal to NaN and compares numbers with Object.is: exact, bit for bit.
-    expect([...values], label).toEqual(want);
-  };
-  for (const [i, c] of run.configs.entries()) check(c.id, run.values[i]!);
-  check('default', run.values[run.configs.length]!);
-}
-
 /** The general path (every config ranked by the model) gives the same values, bit for bit. */
 async function expectGeneralPathSame(
   run: TuneRun,
@@ -116,12 +71,6 @@ async function cowrieDataset(): Promise<Dataset> {
   return cowrie;
 }
 
-function syntheticDataset(seed: number, missing: string[] = []): Dataset {
-  return memoryDataset(
-    randomDays({ seed, from: '2024-01-01', to: '2024-01-30', pool: 250, perDay: 70, missing }),
-    missing,
-  );
-}
 const SYNTH_SPLIT = {
   tune: { from: '2024-01-03', to: '2024-01-24' },
   test: { from: '2024-01-25', to: '2024-01-26' },

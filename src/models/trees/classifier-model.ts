@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ModelContext } from '../model-context.js';
 import type { CommonModelParams } from '../params.js';
 import { emptyRankedList, type RankedList, rankByScore } from '../ranked-list.js';
+import type { TunableParams } from '../tunable.js';
 import { attackerFeatures } from './attacker-features.js';
 import type { ProbabilityClassifier } from './decision-tree.js';
 import { fitNextDay } from './fit-next-day.js';
@@ -42,6 +43,37 @@ export function classifierParamsShape(defaults: { maxDepth: number | null; minSa
     maxBins: z.number().int().min(2).max(256).default(256),
     rankBy: z.enum(['probability', 'prediction']).default('probability'),
     threshold: z.number().min(0).lt(1).default(0.5),
+  };
+}
+
+/** What a search may tune in the tree learners (issue 10); the engine is not tunable (it changes the computation). */
+export function classifierTunable(depth: { min: number; max: number }): TunableParams {
+  return {
+    maxDepth: { kind: 'number', min: depth.min, max: depth.max, integer: true, doc: 'deepest split level' },
+    minSamplesLeaf: {
+      kind: 'number',
+      min: 1,
+      max: 200,
+      scale: 'log',
+      integer: true,
+      doc: 'fewest training IPs in a leaf',
+    },
+    maxBins: {
+      kind: 'number',
+      min: 8,
+      max: 256,
+      scale: 'log',
+      integer: true,
+      doc: 'quantile bins per feature',
+    },
+    rankBy: { kind: 'enum', values: ['probability', 'prediction'], doc: 'rank by probability, or a 1/0 set' },
+    threshold: {
+      kind: 'number',
+      min: 0.05,
+      max: 0.95,
+      listRule: true,
+      doc: 'probability above which an IP is listed',
+    },
   };
 }
 
