@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { formatDay, parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import type { DayRows } from './day-rows.js';
+import { checkHalfLives, ewmaDecay } from './ewma-decay.js';
 import { IpIndex } from './ip-index.js';
 import { IP_KEY_WORDS } from './ip-key.js';
 import { decodeKnowledge, encodeKnowledge } from './knowledge-snapshot.js';
@@ -14,15 +15,25 @@ import { LookaheadError } from './lookahead-error.js';
 export interface KnowledgeOptions {
   /**
    * Calendar days of per-day rows kept for windowed models (`KnowledgeView.window`): a model with lookback L needs
-   * at least L. Totals never need them. At least 1 (`previous()` and Alpha(1) read yesterday).
+   * at least L. Totals never need them. Also the most steps `previous(steps)` can go back (one undo log is kept per
+   * retained day). At least 1 (`previous()` and Alpha(1) read yesterday).
    * @default 60 (Pareto's default lookback)
    */
   retainDays?: number;
+  /**
+   * Half-lives, in observed days, of the EWMA history columns (`historyFeatures`: `ewma_presence_h<h>`,
+   * `ewma_flows_h<h>`): finite numbers > 0; duplicates are dropped and the rest sorted. Each costs two Float64
+   * columns per IP, so only the half-lives a model reads are kept.
+   * @default [] (no EWMA columns)
+   */
+  halfLives?: number[];
 }
 
 const INITIAL_CAPACITY = 1024;
 const VALUE_COLUMNS = ['flows', 'duration', 'packets', 'bytes'] as const;
 const NO_STAMP = -2_147_483_648;
+/** Room for this many calendar days in the observed-day prefix at first (it doubles as days are folded). */
+const INITIAL_DAYS = 256;
 
 function grownF64(a: Float64Array, cap: number): Float64Array {
   const b = new Float64Array(cap);
@@ -35,10 +46,11 @@ function grownI32(a: Int32Array, cap: number): Int32Array {
   return b;
 }
 
-function emptyKnowledgeState(retainDays: number): KnowledgeState {
+function emptyKnowledgeState(retainDays: number, halfLives: readonly number[]): KnowledgeState {
   const cap = INITIAL_CAPACITY;
   return {
     retainDays,
+    halfLives,
     n: 0,
     index: new IpIndex(cap),
     ipKeys: new Uint32Array(cap * IP_KEY_WORDS),
@@ -49,12 +61,17 @@ function emptyKnowledgeState(retainDays: number): KnowledgeState {
     daysActive: new Int32Array(cap),
     firstSeen: new Int32Array(cap),
     lastSeen: new Int32Array(cap),
+    runLength: new Int32Array(cap),
+    gapSumSq: new Float64Array(cap),
+    ewmaPresence: halfLives.map(() => new Float64Array(cap)),
+    ewmaFlows: halfLives.map(() => new Float64Array(cap)),
+    observed: new Int32Array(INITIAL_DAYS),
     firstDay: undefined,
     nextDay: undefined,
     missing: [],
     foldedDays: 0,
     retained: [],
-    undo: undefined,
+    undo: [],
   };
 }
 
@@ -69,6 +86,8 @@ function checkRetainDays(retainDays: number): number {
  * (interned: ids in order of first appearance). Adding a day costs O(rows of that day). Days are folded in order,
  * one after the other, each either with its day table (`addDay`) or as missing (`addMissingDay`): no day is skipped
  * silently. `asOf(D)` is the only way to read it, and only when every day before D and none after was folded.
+ * History features (streaks, gaps between active days, EWMAs: `historyFeatures`) are folded the same way, counted in
+ * observed days (days with a table), so a missing day changes nothing.
  */
 export class KnowledgeBase {
   #s: KnowledgeState;
@@ -78,7 +97,10 @@ export class KnowledgeBase {
   #stamp: Int32Array;
 
   constructor(options: KnowledgeOptions = {}) {
-    this.#s = emptyKnowledgeState(checkRetainDays(options.retainDays ?? 60));
+    this.#s = emptyKnowledgeState(
+      checkRetainDays(options.retainDays ?? 60),
+      checkHalfLives(options.halfLives ?? []),
+    );
     this.#stamp = new Int32Array(this.#s.flows.length).fill(NO_STAMP);
   }
 
@@ -89,6 +111,11 @@ export class KnowledgeBase {
 
   get retainDays(): number {
     return this.#s.retainDays;
+  }
+
+  /** Half-lives of the EWMA columns, in observed days, ascending (the `halfLives` option, deduplicated). */
+  get halfLives(): readonly number[] {
+    return this.#s.halfLives;
   }
 
   /** First folded day, or undefined while empty. */
@@ -138,6 +165,10 @@ export class KnowledgeBase {
     s.daysActive = grownI32(s.daysActive, cap);
     s.firstSeen = grownI32(s.firstSeen, cap);
     s.lastSeen = grownI32(s.lastSeen, cap);
+    s.runLength = grownI32(s.runLength, cap);
+    s.gapSumSq = grownF64(s.gapSumSq, cap);
+    s.ewmaPresence = s.ewmaPresence.map((a) => grownF64(a, cap));
+    s.ewmaFlows = s.ewmaFlows.map((a) => grownF64(a, cap));
     const keys = new Uint32Array(cap * IP_KEY_WORDS);
     keys.set(s.ipKeys);
     s.ipKeys = keys;
@@ -146,14 +177,24 @@ export class KnowledgeBase {
     this.#stamp = stamp;
   }
 
+  /** Moves nextDay past `day` (foldedDays already counts it if it had a table) and drops what is too old to keep. */
   #advance(day: number): void {
     const s = this.#s;
-    if (s.firstDay === undefined) s.firstDay = day;
+    if (s.firstDay === undefined) {
+      s.firstDay = day;
+      s.observed[0] = 0;
+    }
     s.nextDay = day + 1;
+    const at = s.nextDay - s.firstDay;
+    if (at >= s.observed.length) s.observed = grownI32(s.observed, 2 * at);
+    s.observed[at] = s.foldedDays;
     const oldest = s.nextDay - s.retainDays;
     let drop = 0;
     while (drop < s.retained.length && s.retained[drop]!.day < oldest) drop++;
     if (drop > 0) s.retained.splice(0, drop);
+    drop = 0;
+    while (drop < s.undo.length && s.undo[drop]!.day < oldest) drop++;
+    if (drop > 0) s.undo.splice(0, drop);
     this.#generation++;
   }
 
@@ -161,6 +202,10 @@ export class KnowledgeBase {
    * Folds one day table (the next day). Every row is checked first (IP, non-negative finite numbers, no IP twice);
    * a bad table is a DataError and leaves the knowledge base unchanged. A row with 0 flows counts as 1 flow (AIP's
    * `_add_knowledge`).
+   *
+   * History columns, with o = obs(day) (observed days before it), x = 1 (presence) or the row's flows, λ = 2^(−1/h):
+   * a new IP gets runLength 1, gapSumSq 0, ewma = (1 − λ)·x; a returning IP last seen on L, with g = o − obs(L) ≥ 1
+   * observed days since, gets runLength + 1 if g = 1 (else 1), gapSumSq + g², ewma·λ^g + (1 − λ)·x.
    */
   addDay(table: DayTable): void {
     const day = this.#checkNext(table.date);
@@ -206,6 +251,7 @@ export class KnowledgeBase {
 
     let returning = 0;
     for (let r = 0; r < rows; r++) if (ids[r]! < n0) returning++;
+    const decays = s.halfLives.map(ewmaDecay);
     const undo: UndoLog = {
       day,
       sizeBefore: n0,
@@ -215,8 +261,16 @@ export class KnowledgeBase {
       bytes: new Float64Array(returning),
       packets: new Float64Array(returning),
       lastSeen: new Int32Array(returning),
+      runLength: new Int32Array(returning),
+      gapSumSq: new Float64Array(returning),
+      ewmaPresence: decays.map(() => new Float64Array(returning)),
+      ewmaFlows: decays.map(() => new Float64Array(returning)),
     };
     const { flows, duration, bytes, packets, daysActive, firstSeen, lastSeen } = s;
+    const { runLength, gapSumSq, ewmaPresence, ewmaFlows, observed } = s;
+    const o = s.foldedDays; // obs(day): every day in [firstDay, day) is folded
+    const first = s.firstDay ?? day;
+    const halfLives = decays.length;
     let u = 0;
     for (let r = 0; r < rows; r++) {
       const id = ids[r]!;
@@ -229,6 +283,13 @@ export class KnowledgeBase {
         daysActive[id] = 1;
         firstSeen[id] = day;
         lastSeen[id] = day;
+        runLength[id] = 1;
+        gapSumSq[id] = 0;
+        for (let h = 0; h < halfLives; h++) {
+          const w = decays[h]!.weight;
+          ewmaPresence[h]![id] = w;
+          ewmaFlows[h]![id] = w * f;
+        }
       } else {
         undo.ids[u] = id;
         undo.flows[u] = flows[id]!;
@@ -236,6 +297,21 @@ export class KnowledgeBase {
         undo.bytes[u] = bytes[id]!;
         undo.packets[u] = packets[id]!;
         undo.lastSeen[u] = lastSeen[id]!;
+        undo.runLength[u] = runLength[id]!;
+        undo.gapSumSq[u] = gapSumSq[id]!;
+        const g = o - observed[lastSeen[id]! - first]!;
+        runLength[id] = g === 1 ? runLength[id]! + 1 : 1;
+        gapSumSq[id] = gapSumSq[id]! + g * g;
+        for (let h = 0; h < halfLives; h++) {
+          const decay = decays[h]!;
+          const p = decay.power(g);
+          const presence = ewmaPresence[h]!;
+          const volume = ewmaFlows[h]!;
+          undo.ewmaPresence[h]![u] = presence[id]!;
+          undo.ewmaFlows[h]![u] = volume[id]!;
+          presence[id] = presence[id]! * p + decay.weight;
+          volume[id] = volume[id]! * p + decay.weight * f;
+        }
         u++;
         // Same order of operations as AIP's groupby-sum of [old knowledge, new day]: old + new.
         flows[id] = flows[id]! + f;
@@ -246,7 +322,7 @@ export class KnowledgeBase {
         lastSeen[id] = day;
       }
     }
-    s.undo = undo;
+    s.undo.push(undo);
     s.foldedDays++;
     s.retained.push({
       date: table.date,

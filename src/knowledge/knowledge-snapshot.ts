@@ -1,6 +1,7 @@
 import { formatDay } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
 import type { DayRows } from './day-rows.js';
+import { checkHalfLives } from './ewma-decay.js';
 import { IpIndex } from './ip-index.js';
 import { IP_KEY_WORDS } from './ip-key.js';
 import type { KnowledgeState, UndoLog } from './knowledge-state.js';
@@ -9,10 +10,12 @@ import type { KnowledgeState, UndoLog } from './knowledge-state.js';
  * Knowledge snapshot file: `AIPLABKB` (8 bytes), a little-endian uint32 header length, a JSON header, then the
  * columns as raw little-endian typed arrays, each at an 8-byte aligned offset the header lists. Compact, loads
  * without parsing numbers, and equal states give equal bytes (nothing time- or path-dependent is written).
+ * Version 2 added the history columns (runLength, gapSumSq, one EWMA pair per half-life), the observed-day prefix
+ * and one undo log per retained day; a version 1 file lacks them, so it is refused (rebuild it from the days).
  */
 const MAGIC = 'AIPLABKB';
 const FORMAT = 'aiplab-knowledge';
-const VERSION = 1;
+const VERSION = 2;
 
 type Dtype = 'f64' | 'i32' | 'u32' | 'utf8';
 type Typed = Float64Array | Int32Array | Uint32Array;
@@ -28,12 +31,13 @@ interface Header {
   format: string;
   version: number;
   retainDays: number;
+  halfLives: number[];
   n: number;
   firstDay: number | null;
   nextDay: number | null;
   foldedDays: number;
   retained: { day: number; rows: number }[];
-  undo: { day: number; sizeBefore: number; rows: number } | null;
+  undo: { day: number; sizeBefore: number; rows: number }[];
   sections: SectionEntry[];
 }
 
@@ -88,7 +92,15 @@ export function encodeKnowledge(s: KnowledgeState): Uint8Array {
   add('daysActive', 'i32', s.daysActive.subarray(0, n));
   add('firstSeen', 'i32', s.firstSeen.subarray(0, n));
   add('lastSeen', 'i32', s.lastSeen.subarray(0, n));
+  add('runLength', 'i32', s.runLength.subarray(0, n));
+  add('gapSumSq', 'f64', s.gapSumSq.subarray(0, n));
+  s.halfLives.forEach((_, h) => {
+    add(`ewmaPresence.${h}`, 'f64', s.ewmaPresence[h]!.subarray(0, n));
+    add(`ewmaFlows.${h}`, 'f64', s.ewmaFlows[h]!.subarray(0, n));
+  });
   add('missing', 'i32', Int32Array.from(s.missing));
+  const days = s.firstDay === undefined || s.nextDay === undefined ? 0 : s.nextDay - s.firstDay + 1;
+  add('observed', 'i32', s.observed.subarray(0, days));
   const r = s.retained;
   add('retained.ids', 'i32', concatI32(r.map((d) => d.ids)));
   add('retained.flows', 'f64', concatF64(r.map((d) => d.flows)));
@@ -96,14 +108,18 @@ export function encodeKnowledge(s: KnowledgeState): Uint8Array {
   add('retained.packets', 'f64', concatF64(r.map((d) => d.packets)));
   add('retained.bytes', 'f64', concatF64(r.map((d) => d.bytes)));
   const u = s.undo;
-  if (u) {
-    add('undo.ids', 'i32', u.ids);
-    add('undo.flows', 'f64', u.flows);
-    add('undo.duration', 'f64', u.duration);
-    add('undo.bytes', 'f64', u.bytes);
-    add('undo.packets', 'f64', u.packets);
-    add('undo.lastSeen', 'i32', u.lastSeen);
-  }
+  add('undo.ids', 'i32', concatI32(u.map((l) => l.ids)));
+  add('undo.flows', 'f64', concatF64(u.map((l) => l.flows)));
+  add('undo.duration', 'f64', concatF64(u.map((l) => l.duration)));
+  add('undo.bytes', 'f64', concatF64(u.map((l) => l.bytes)));
+  add('undo.packets', 'f64', concatF64(u.map((l) => l.packets)));
+  add('undo.lastSeen', 'i32', concatI32(u.map((l) => l.lastSeen)));
+  add('undo.runLength', 'i32', concatI32(u.map((l) => l.runLength)));
+  add('undo.gapSumSq', 'f64', concatF64(u.map((l) => l.gapSumSq)));
+  s.halfLives.forEach((_, h) => {
+    add(`undo.ewmaPresence.${h}`, 'f64', concatF64(u.map((l) => l.ewmaPresence[h]!)));
+    add(`undo.ewmaFlows.${h}`, 'f64', concatF64(u.map((l) => l.ewmaFlows[h]!)));
+  });
   let offset = 0;
   const entries: SectionEntry[] = sections.map(([name, dtype, data]) => {
     const e = { name, dtype, offset, byteLength: data.byteLength };
@@ -114,12 +130,13 @@ export function encodeKnowledge(s: KnowledgeState): Uint8Array {
     format: FORMAT,
     version: VERSION,
     retainDays: s.retainDays,
+    halfLives: [...s.halfLives],
     n,
     firstDay: s.firstDay ?? null,
     nextDay: s.nextDay ?? null,
     foldedDays: s.foldedDays,
     retained: r.map((d) => ({ day: d.day, rows: d.ids.length })),
-    undo: u ? { day: u.day, sizeBefore: u.sizeBefore, rows: u.ids.length } : null,
+    undo: u.map((l) => ({ day: l.day, sizeBefore: l.sizeBefore, rows: l.ids.length })),
     sections: entries,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
@@ -154,8 +171,12 @@ export function decodeKnowledge(bytes: Uint8Array, file = '<bytes>'): KnowledgeS
     throw bad(`unreadable header (${(error as Error).message})`);
   }
   if (header.format !== FORMAT) throw bad(`format is '${header.format}', expected '${FORMAT}'`);
-  if (header.version !== VERSION)
-    throw bad(`version ${header.version}; this aiplab reads version ${VERSION}`);
+  if (header.version !== VERSION) {
+    throw bad(
+      `snapshot format version ${header.version}, but this aiplab reads only version ${VERSION}: rebuild the ` +
+        'knowledge base from the day tables',
+    );
+  }
   const dataStart = pad8(MAGIC.length + 4 + headerLength);
   const byName = new Map(header.sections.map((e) => [e.name, e]));
   const raw = (name: string, dtype: Dtype, count?: number): Uint8Array => {
@@ -201,20 +222,64 @@ export function decodeKnowledge(bytes: Uint8Array, file = '<bytes>'): KnowledgeS
   }
   for (const d of retained) for (const id of d.ids) if (id < 0 || id >= n) throw bad('row id out of range');
 
-  let undo: UndoLog | undefined;
-  if (header.undo) {
-    const k = header.undo.rows;
-    undo = {
-      day: header.undo.day,
-      sizeBefore: header.undo.sizeBefore,
-      ids: i32('undo.ids', k),
-      flows: f64('undo.flows', k),
-      duration: f64('undo.duration', k),
-      bytes: f64('undo.bytes', k),
-      packets: f64('undo.packets', k),
-      lastSeen: i32('undo.lastSeen', k),
-    };
+  let halfLives: readonly number[];
+  try {
+    halfLives = checkHalfLives(header.halfLives);
+  } catch (error) {
+    throw bad((error as Error).message);
   }
+  if (halfLives.length !== header.halfLives.length || halfLives.some((h, k) => h !== header.halfLives[k]))
+    throw bad('halfLives are not distinct and ascending');
+  const ewmaNames = (prefix: string) => halfLives.map((_, h) => `${prefix}.${h}`);
+
+  const undoRows = header.undo.reduce((t, l) => t + l.rows, 0);
+  const uIds = i32('undo.ids', undoRows);
+  const uF64 = (name: string) => f64(`undo.${name}`, undoRows);
+  const uCols = {
+    flows: uF64('flows'),
+    duration: uF64('duration'),
+    bytes: uF64('bytes'),
+    packets: uF64('packets'),
+    lastSeen: i32('undo.lastSeen', undoRows),
+    runLength: i32('undo.runLength', undoRows),
+    gapSumSq: uF64('gapSumSq'),
+    ewmaPresence: ewmaNames('undo.ewmaPresence').map((name) => f64(name, undoRows)),
+    ewmaFlows: ewmaNames('undo.ewmaFlows').map((name) => f64(name, undoRows)),
+  };
+  const undo: UndoLog[] = [];
+  at = 0;
+  for (const l of header.undo) {
+    const end = at + l.rows;
+    undo.push({
+      day: l.day,
+      sizeBefore: l.sizeBefore,
+      ids: uIds.slice(at, end),
+      flows: uCols.flows.slice(at, end),
+      duration: uCols.duration.slice(at, end),
+      bytes: uCols.bytes.slice(at, end),
+      packets: uCols.packets.slice(at, end),
+      lastSeen: uCols.lastSeen.slice(at, end),
+      runLength: uCols.runLength.slice(at, end),
+      gapSumSq: uCols.gapSumSq.slice(at, end),
+      ewmaPresence: uCols.ewmaPresence.map((a) => a.slice(at, end)),
+      ewmaFlows: uCols.ewmaFlows.map((a) => a.slice(at, end)),
+    });
+    at = end;
+  }
+  for (const l of undo) {
+    if (l.sizeBefore < 0 || l.sizeBefore > n) throw bad('undo log size out of range');
+    for (const id of l.ids) if (id < 0 || id >= l.sizeBefore) throw bad('undo log id out of range');
+  }
+
+  const firstDay = header.firstDay ?? undefined;
+  const nextDay = header.nextDay ?? undefined;
+  const days = firstDay === undefined || nextDay === undefined ? 0 : nextDay - firstDay + 1;
+  const observedDays = i32('observed', days);
+  if (days > 0 && (observedDays[0] !== 0 || observedDays[days - 1] !== header.foldedDays))
+    throw bad('the observed-day prefix does not match foldedDays');
+  const observed = new Int32Array(Math.max(256, 2 * days));
+  observed.set(observedDays);
+
   const cap = Math.max(1024, n);
   const widen = <T extends Typed>(a: T, make: (len: number) => T, per = 1): T => {
     const out = make(cap * per);
@@ -243,6 +308,7 @@ export function decodeKnowledge(bytes: Uint8Array, file = '<bytes>'): KnowledgeS
   }
   return {
     retainDays: header.retainDays,
+    halfLives,
     n,
     index,
     ipKeys,
@@ -253,8 +319,13 @@ export function decodeKnowledge(bytes: Uint8Array, file = '<bytes>'): KnowledgeS
     daysActive: widen(i32('daysActive', n), (l) => new Int32Array(l)),
     firstSeen: widen(i32('firstSeen', n), (l) => new Int32Array(l)),
     lastSeen: widen(i32('lastSeen', n), (l) => new Int32Array(l)),
-    firstDay: header.firstDay ?? undefined,
-    nextDay: header.nextDay ?? undefined,
+    runLength: widen(i32('runLength', n), (l) => new Int32Array(l)),
+    gapSumSq: widen(f64('gapSumSq', n), (l) => new Float64Array(l)),
+    ewmaPresence: ewmaNames('ewmaPresence').map((name) => widen(f64(name, n), (l) => new Float64Array(l))),
+    ewmaFlows: ewmaNames('ewmaFlows').map((name) => widen(f64(name, n), (l) => new Float64Array(l))),
+    observed,
+    firstDay,
+    nextDay,
     missing,
     foldedDays: header.foldedDays,
     retained,

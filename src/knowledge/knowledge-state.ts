@@ -2,8 +2,9 @@ import type { DayRows } from './day-rows.js';
 import type { IpIndex } from './ip-index.js';
 
 /**
- * The values a fold must restore to undo the last folded day exactly (subtracting a day would not give back the
- * same floats): used by `KnowledgeView.previous()` to show the state as of D-1 from a knowledge base at D.
+ * The values a fold must restore to undo one folded day exactly (subtracting a day would not give back the same
+ * floats): used by `KnowledgeView.previous(steps)` to show the state as of D - steps from a knowledge base at D.
+ * Only the IPs the day touched that were already known are logged; the IPs first seen that day are dropped by size.
  */
 export interface UndoLog {
   day: number;
@@ -16,6 +17,11 @@ export interface UndoLog {
   bytes: Float64Array;
   packets: Float64Array;
   lastSeen: Int32Array;
+  runLength: Int32Array;
+  gapSumSq: Float64Array;
+  /** One array per half-life, in `halfLives` order. */
+  ewmaPresence: Float64Array[];
+  ewmaFlows: Float64Array[];
 }
 
 /**
@@ -24,6 +30,8 @@ export interface UndoLog {
  */
 export interface KnowledgeState {
   retainDays: number;
+  /** Half-lives of the EWMA columns, in observed days: ascending, distinct, frozen. */
+  halfLives: readonly number[];
   n: number;
   /** Ids by IP, and the IP text of an id (over ipKeys: no object per IP). */
   index: IpIndex;
@@ -36,6 +44,21 @@ export interface KnowledgeState {
   daysActive: Int32Array;
   firstSeen: Int32Array;
   lastSeen: Int32Array;
+  /** Active observed days in a row ending on lastSeen (missing days neither break nor extend a run). */
+  runLength: Int32Array;
+  /** Σ g² over the gaps g between consecutive active days, in observed days (an exact integer). */
+  gapSumSq: Float64Array;
+  /**
+   * Per half-life h (same order as halfLives): the EWMA of daily presence (1 on an active day, else 0) and of daily
+   * flows, as of lastSeen (aged to a later day on read: see history-features.ts).
+   */
+  ewmaPresence: Float64Array[];
+  ewmaFlows: Float64Array[];
+  /**
+   * The observed-day prefix: observed[d - firstDay] = days folded with a table in [firstDay, d), for
+   * firstDay <= d <= nextDay (capacity beyond). See observed-days.ts.
+   */
+  observed: Int32Array;
   /** First folded (or missing) day; undefined while nothing was folded. */
   firstDay: number | undefined;
   /** The next day to fold: every day in [firstDay, nextDay) was folded or marked missing. */
@@ -46,5 +69,6 @@ export interface KnowledgeState {
   foldedDays: number;
   /** Rows of the folded days in [nextDay - retainDays, nextDay), ascending. */
   retained: DayRows[];
-  undo: UndoLog | undefined;
+  /** Undo logs of the folded days in [nextDay - retainDays, nextDay), ascending (missing days have none). */
+  undo: UndoLog[];
 }

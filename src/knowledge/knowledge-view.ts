@@ -2,7 +2,8 @@ import { formatDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
 import type { DayRows, KnowledgeWindow } from './day-rows.js';
 import { ipOrderOf } from './ip-order.js';
-import type { KnowledgeState } from './knowledge-state.js';
+import type { KnowledgeState, UndoLog } from './knowledge-state.js';
+import { observedBefore } from './observed-days.js';
 import { sortIntoTieOrder, tieOrderOf } from './tie-order.js';
 
 /** Per-IP columns of a view, indexed by knowledge id, length `view.size` (DESIGN §2.3). */
@@ -18,6 +19,23 @@ export interface KnowledgeColumns {
   /** Day numbers (days since 1970-01-01). */
   readonly firstSeen: Int32Array;
   readonly lastSeen: Int32Array;
+}
+
+/**
+ * The folded history columns behind `historyFeatures` (internal: read through `viewHistory`), indexed by knowledge
+ * id, length `view.size`. See KnowledgeState for what each holds.
+ */
+export interface HistoryColumns {
+  readonly runLength: Int32Array;
+  readonly gapSumSq: Float64Array;
+  readonly ewmaPresence: readonly Float64Array[];
+  readonly ewmaFlows: readonly Float64Array[];
+}
+
+/** What `historyFeatures` needs of a view besides its columns. */
+export interface ViewHistory extends HistoryColumns {
+  /** obs(d): observed days (folded with a table) in [firstDay, d), for d up to the view's day. */
+  observedBefore(day: number): number;
 }
 
 /**
@@ -40,6 +58,8 @@ export interface KnowledgeView {
   readonly foldedDays: number;
   /** Days before D (from the first day) that had no table: unknown, not empty. */
   readonly missingDays: readonly string[];
+  /** Half-lives of the EWMA history columns (the knowledge base's `halfLives` option), ascending. */
+  readonly halfLives: readonly number[];
   columns(): KnowledgeColumns;
   /** IP text of an id. */
   ip(id: number): string;
@@ -61,13 +81,39 @@ export interface KnowledgeView {
    */
   window(lookback: number): KnowledgeWindow;
   /**
-   * The state as of D-1 (what a model trained on "yesterday" sees): rebuilt exactly from an undo log of the last
-   * folded day, copied, O(IPs). Only one step back; a view made by previous() cannot go further.
+   * The state as of D - steps (`previous()`: D-1, what a model trained on "yesterday" sees), exactly as a knowledge
+   * base built from the days before D - steps would show it: copied, and rebuilt from the undo logs of the folded
+   * days in [D - steps, D), newest first (a missing day has nothing to undo). O(IPs + rows of those days). Steps go
+   * up to the knowledge base's `retainDays` (it keeps one undo log per retained day), and only from a live view
+   * (one made by `asOf`): a view made by previous() cannot go further.
    */
-  previous(): KnowledgeView;
+  previous(steps?: number): KnowledgeView;
 }
 
 type Access = () => KnowledgeState;
+
+/** A view's own copy of the columns (views made by previous()). */
+interface Copy {
+  base: MutableColumns;
+  history: MutableHistory;
+}
+
+interface MutableColumns {
+  flows: Float64Array;
+  duration: Float64Array;
+  bytes: Float64Array;
+  packets: Float64Array;
+  daysActive: Int32Array;
+  firstSeen: Int32Array;
+  lastSeen: Int32Array;
+}
+
+interface MutableHistory {
+  runLength: Int32Array;
+  gapSumSq: Float64Array;
+  ewmaPresence: Float64Array[];
+  ewmaFlows: Float64Array[];
+}
 
 function liveColumns(s: KnowledgeState, n: number): KnowledgeColumns {
   return {
@@ -81,10 +127,20 @@ function liveColumns(s: KnowledgeState, n: number): KnowledgeColumns {
   };
 }
 
+function liveHistory(s: KnowledgeState, n: number): HistoryColumns {
+  return {
+    runLength: s.runLength.subarray(0, n),
+    gapSumSq: s.gapSumSq.subarray(0, n),
+    ewmaPresence: s.ewmaPresence.map((a) => a.subarray(0, n)),
+    ewmaFlows: s.ewmaFlows.map((a) => a.subarray(0, n)),
+  };
+}
+
 class View implements KnowledgeView {
   readonly date: string;
   readonly firstDay: string | undefined;
   readonly missingDays: readonly string[];
+  readonly halfLives: readonly number[];
 
   constructor(
     private readonly access: Access,
@@ -92,17 +148,33 @@ class View implements KnowledgeView {
     readonly size: number,
     readonly foldedDays: number,
     /** undefined: live (read the knowledge base's arrays); else a copy owned by this view. */
-    private readonly copy: KnowledgeColumns | undefined,
+    private readonly copy: Copy | undefined,
   ) {
     const s = access();
     this.date = formatDay(day);
+    this.halfLives = s.halfLives;
     this.firstDay = s.firstDay !== undefined && s.firstDay < day ? formatDay(s.firstDay) : undefined;
     this.missingDays = s.missing.filter((m) => m < day).map(formatDay);
   }
 
   columns(): KnowledgeColumns {
     const s = this.access();
-    return this.copy ?? liveColumns(s, this.size);
+    return this.copy?.base ?? liveColumns(s, this.size);
+  }
+
+  /** The history columns and the observed-day count (for viewHistory). */
+  history(): ViewHistory {
+    const s = this.access();
+    const columns = this.copy?.history ?? liveHistory(s, this.size);
+    const day = this.day;
+    return {
+      ...columns,
+      // The state was checked just now; what it holds for days up to the view's day never changes.
+      observedBefore(d: number): number {
+        if (d > day) throw new Error(`observedBefore(${d}): after the view's day ${day} (internal error)`);
+        return observedBefore(s, d);
+      },
+    };
   }
 
   ip(id: number): string {
@@ -144,7 +216,7 @@ class View implements KnowledgeView {
 
   tieOrder(): Int32Array {
     const s = this.access();
-    if (this.copy !== undefined) return sortIntoTieOrder(this.ipOrder(), this.copy, this.size);
+    if (this.copy !== undefined) return sortIntoTieOrder(this.ipOrder(), this.copy.base, this.size);
     return tieOrderOf(s).slice();
   }
 
@@ -182,43 +254,72 @@ class View implements KnowledgeView {
     };
   }
 
-  previous(): KnowledgeView {
+  previous(steps = 1): KnowledgeView {
     const s = this.access();
-    if (this.copy !== undefined)
-      throw new UsageError('previous(): only one step back (this view was itself made by previous())');
-    const day = this.day - 1;
-    const undo = s.undo;
-    if (undo === undefined || undo.day !== day) {
-      // Day D-1 added nothing (missing, or before the first day): the state as of D-1 is the state as of D.
-      const missing = s.missing.includes(day);
-      if (!missing && s.firstDay !== undefined && day >= s.firstDay)
-        throw new UsageError(`previous(): no undo log for ${formatDay(day)}`);
-      return new View(this.access, day, this.size, this.foldedDays, copyColumns(liveColumns(s, this.size)));
+    if (this.copy !== undefined) {
+      throw new UsageError(
+        'previous(): this view was itself made by previous(); step back from the live view instead ' +
+          '(previous(steps) goes back up to retainDays days)',
+      );
     }
-    const n = undo.sizeBefore;
-    const c = copyColumns(liveColumns(s, n));
-    for (let i = 0; i < undo.ids.length; i++) {
-      const id = undo.ids[i]!;
-      c.flows[id] = undo.flows[i]!;
-      c.duration[id] = undo.duration[i]!;
-      c.bytes[id] = undo.bytes[i]!;
-      c.packets[id] = undo.packets[i]!;
-      c.daysActive[id] = c.daysActive[id]! - 1;
-      c.lastSeen[id] = undo.lastSeen[i]!;
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new UsageError(`previous(steps): steps must be a whole number >= 1, got ${steps}`);
+    if (steps > s.retainDays) {
+      throw new UsageError(
+        `previous(${steps}): the knowledge base keeps undo logs for only the last ${s.retainDays} days (raise its ` +
+          'retainDays option)',
+      );
     }
-    return new View(this.access, day, n, this.foldedDays - 1, c);
+    // The undo logs of the observed days in [D - steps, D), newest first; a missing day (or one before the first
+    // day) added nothing, so there is nothing to undo for it.
+    const target = this.day - steps;
+    const logs: UndoLog[] = [];
+    let next = s.undo.length - 1;
+    for (let d = this.day - 1; d >= target; d--) {
+      if (s.firstDay === undefined || d < s.firstDay) break;
+      if (observedBefore(s, d + 1) === observedBefore(s, d)) continue;
+      const log = s.undo[next];
+      if (log === undefined || log.day !== d)
+        throw new UsageError(`previous(${steps}): no undo log for ${formatDay(d)}`);
+      logs.push(log);
+      next--;
+    }
+    const n = logs.length === 0 ? this.size : logs[logs.length - 1]!.sizeBefore;
+    const c: Copy = {
+      base: copyColumns(liveColumns(s, n)),
+      history: copyHistory(liveHistory(s, n)),
+    };
+    for (const log of logs) undoDay(c, log, n);
+    return new View(this.access, target, n, this.foldedDays - logs.length, c);
   }
 }
 
-function copyColumns(c: KnowledgeColumns): {
-  flows: Float64Array;
-  duration: Float64Array;
-  bytes: Float64Array;
-  packets: Float64Array;
-  daysActive: Int32Array;
-  firstSeen: Int32Array;
-  lastSeen: Int32Array;
-} {
+/**
+ * Restores the values the IPs of one folded day had before it (the log holds them; daysActive is one less). Logs
+ * are applied newest first, so ids at or past `n` (first seen on a later day of the same undo) are dropped.
+ */
+function undoDay(c: Copy, log: UndoLog, n: number): void {
+  const { base, history } = c;
+  const halfLives = history.ewmaPresence.length;
+  for (let i = 0; i < log.ids.length; i++) {
+    const id = log.ids[i]!;
+    if (id >= n) continue;
+    base.flows[id] = log.flows[i]!;
+    base.duration[id] = log.duration[i]!;
+    base.bytes[id] = log.bytes[i]!;
+    base.packets[id] = log.packets[i]!;
+    base.daysActive[id] = base.daysActive[id]! - 1;
+    base.lastSeen[id] = log.lastSeen[i]!;
+    history.runLength[id] = log.runLength[i]!;
+    history.gapSumSq[id] = log.gapSumSq[i]!;
+    for (let h = 0; h < halfLives; h++) {
+      history.ewmaPresence[h]![id] = log.ewmaPresence[h]![i]!;
+      history.ewmaFlows[h]![id] = log.ewmaFlows[h]![i]!;
+    }
+  }
+}
+
+function copyColumns(c: KnowledgeColumns): MutableColumns {
   return {
     flows: c.flows.slice(),
     duration: c.duration.slice(),
@@ -228,6 +329,25 @@ function copyColumns(c: KnowledgeColumns): {
     firstSeen: c.firstSeen.slice(),
     lastSeen: c.lastSeen.slice(),
   };
+}
+
+function copyHistory(c: HistoryColumns): MutableHistory {
+  return {
+    runLength: c.runLength.slice(),
+    gapSumSq: c.gapSumSq.slice(),
+    ewmaPresence: c.ewmaPresence.map((a) => a.slice()),
+    ewmaFlows: c.ewmaFlows.map((a) => a.slice()),
+  };
+}
+
+/**
+ * The history columns of a view made by a knowledge base (internal: `historyFeatures` reads them; the public
+ * KnowledgeView interface does not carry them, so models reach them only through the features).
+ */
+export function viewHistory(view: KnowledgeView): ViewHistory {
+  if (!(view instanceof View))
+    throw new UsageError('history features: the view was not made by a KnowledgeBase (asOf or previous)');
+  return view.history();
 }
 
 /** A live view of the state behind `access` as of `day` (internal: KnowledgeBase.asOf makes these). */

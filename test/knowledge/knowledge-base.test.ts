@@ -208,7 +208,7 @@ describe('windows and the previous day', () => {
       expect(prev.missingDays).toEqual(expected.missingDays);
       expect(prev.columns()).toEqual(expected.columns());
       expect([...prev.ipOrder()]).toEqual([...expected.ipOrder()]);
-      expect(() => prev.previous()).toThrow(/only one step back/);
+      expect(() => prev.previous()).toThrow(/made by previous\(\)/);
     }
   });
 });

@@ -1,7 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildKnowledge, DataError, foldDaysBefore, KnowledgeBase } from '../../src/index.js';
+import {
+  buildKnowledge,
+  DataError,
+  foldDaysBefore,
+  historyFeatures,
+  KnowledgeBase,
+} from '../../src/index.js';
 import { tempDir } from '../helpers.js';
 import { memoryDataset, randomDays } from './memory-dataset.js';
 
@@ -33,6 +39,52 @@ describe('knowledge snapshots', () => {
         retainDays: 5,
       });
       expect(loaded.toBytes()).toEqual(straight.toBytes());
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('round-trips the history columns, half-lives and every retained undo log', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const options = { retainDays: 4, halfLives: [7, 0.5, 7, 2] };
+      const kb = await buildKnowledge(ds, '2024-06-09', options);
+      const path = join(dir, 'kb.bin');
+      await kb.save(path);
+      const loaded = await KnowledgeBase.load(path);
+      const rebuilt = await buildKnowledge(ds, '2024-06-09', options);
+      expect(loaded.toBytes()).toEqual(rebuilt.toBytes());
+      expect(loaded.halfLives).toEqual([0.5, 2, 7]);
+      const a = loaded.asOf('2024-06-09');
+      const b = rebuilt.asOf('2024-06-09');
+      expect(historyFeatures(a).names).toContain('ewma_flows_h0.5');
+      expect(historyFeatures(a).columns).toEqual(historyFeatures(b).columns);
+      // 06-05 is missing: 4 steps back cross it, and each step needs its own undo log.
+      for (let steps = 1; steps <= 4; steps++) {
+        const pa = a.previous(steps);
+        const pb = b.previous(steps);
+        expect([pa.date, pa.size, pa.foldedDays]).toEqual([pb.date, pb.size, pb.foldedDays]);
+        expect(pa.columns()).toEqual(pb.columns());
+        expect(historyFeatures(pa).columns).toEqual(historyFeatures(pb).columns);
+        expect([...pa.tieOrder()]).toEqual([...pb.tieOrder()]);
+      }
+      await foldDaysBefore(loaded, ds, '2024-06-21');
+      expect(loaded.toBytes()).toEqual((await buildKnowledge(ds, '2024-06-21', options)).toBytes());
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('refuses a snapshot of another format version, naming the file and both versions', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const bytes = (await buildKnowledge(ds, '2024-06-10')).toBytes();
+      const text = Buffer.from(bytes).toString('latin1');
+      expect(text).toContain('"version":2,');
+      const old = join(dir, 'old.bin');
+      await writeFile(old, Buffer.from(text.replace('"version":2,', '"version":1,'), 'latin1'));
+      await expect(KnowledgeBase.load(old)).rejects.toThrow(DataError);
+      await expect(KnowledgeBase.load(old)).rejects.toThrow(/old\.bin: .*version 1, .*reads only version 2/);
     } finally {
       await cleanup();
     }
