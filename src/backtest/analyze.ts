@@ -1,6 +1,8 @@
-import type { BacktestRun } from './backtest.js';
+import { type BacktestRun, BUDGET_K_METRIC } from './backtest.js';
+import { budgetLabel } from './experiment.js';
 import { HEADLINE_METRICS } from './metrics/builtin.js';
 import { getMetric } from './metrics/index.js';
+import { markSetCut } from './set-cuts.js';
 import { holm, pairedComparison, type Summary, summarize } from './stats/index.js';
 
 export interface SummaryRow extends Summary {
@@ -94,14 +96,16 @@ export function analyzeRun(run: BacktestRun): Analysis {
     s[i] = r.value;
   }
   const models = experiment.models.map((m) => m.label);
-  const budgets = experiment.budgets.map(String);
+  const budgets = experiment.budgets.map(budgetLabel);
   const summary: SummaryRow[] = [];
   for (const model of models)
     for (const budget of budgets)
       for (const metric of run.metricColumns) {
         const values = series.get(key(metric, budget, model));
         if (!values) continue;
-        const higherIsBetter = getMetric(baseMetric(metric)[0]).higherIsBetter;
+        // budget_k describes the cut, not the list: summarised (its mean K), never compared.
+        const higherIsBetter =
+          metric === BUDGET_K_METRIC ? false : getMetric(baseMetric(metric)[0]).higherIsBetter;
         summary.push({
           model,
           budget,
@@ -113,6 +117,7 @@ export function analyzeRun(run: BacktestRun): Analysis {
 
   const comparisons: ComparisonRow[] = [];
   for (const metric of run.metricColumns) {
+    if (metric === BUDGET_K_METRIC) continue;
     const m = getMetric(baseMetric(metric)[0]);
     if (!m.compare) continue;
     const family: ComparisonRow[] = [];
@@ -177,13 +182,16 @@ function verdict(c: ComparisonRow, higherIsBetter: boolean, level: number): stri
   return `${winner} is ahead of ${loser} on ${at} but not significantly: ${stat}${mixed}`;
 }
 
-/** The headline statements: for each headline metric and budget, the best model by mean and how it compares. */
+/**
+ * The headline statements: for each headline metric and budget, the best model by mean and how it compares (a set
+ * model's cut marked †, as in the tables).
+ */
 export function headlineStatements(run: BacktestRun, analysis: Analysis): string[] {
   const out: string[] = [];
   for (const metric of HEADLINE_METRICS) {
     if (!run.metricColumns.includes(metric)) continue;
     const m = getMetric(metric);
-    for (const budget of run.experiment.budgets.map(String)) {
+    for (const budget of run.experiment.budgets.map(budgetLabel)) {
       const rows = analysis.summary.filter((s) => s.metric === metric && s.budget === budget && s.n > 0);
       if (rows.length < 2) continue;
       const best = rows.reduce((a, b) => ((m.higherIsBetter ? b.mean > a.mean : b.mean < a.mean) ? b : a));
@@ -193,7 +201,7 @@ export function headlineStatements(run: BacktestRun, analysis: Analysis): string
       );
       const beaten = against.filter((c) => c.significant).length;
       out.push(
-        `${metric} @ ${budget}: best ${best.model} (mean ${fmt(best.mean)}); significantly better than ${beaten} of ${against.length} other model${against.length === 1 ? '' : 's'}`,
+        `${metric} @ ${budget}: best ${markSetCut(run.unrankedModels ?? [], best.model, budget)} (mean ${fmt(best.mean)}); significantly better than ${beaten} of ${against.length} other model${against.length === 1 ? '' : 's'}`,
       );
     }
   }

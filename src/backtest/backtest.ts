@@ -2,15 +2,15 @@ import { performance } from 'node:perf_hooks';
 import type { Dataset } from '../days/dataset.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { createModel } from '../models/index.js';
+import { createModel, knowledgeOptionsFor } from '../models/index.js';
 import type { ListRule } from '../models/list-rule.js';
 import { selectList } from '../models/list-rule.js';
 import type { Model } from '../models/model.js';
 import { modelContext } from '../models/model-context.js';
-import type { RankedList } from '../models/ranked-list.js';
+import { headOf, type RankedList } from '../models/ranked-list.js';
 import { addDays, dayRange, parseDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
-import { type Budget, budgetLabel, type Experiment } from './experiment.js';
+import { type Budget, budgetLabel, type Experiment, isMatchedBudget } from './experiment.js';
 import type { ListFacts } from './facts.js';
 import { ListHistory, StampMarks, scoreList } from './list-facts.js';
 import { getMetric, type Metric } from './metrics/index.js';
@@ -59,6 +59,12 @@ export interface BacktestRun {
   timings: BacktestTimings;
   /** IPs the knowledge base knew at the end. */
   knownIps: number;
+  /**
+   * Labels of the models whose lists are sets, not rankings (`Model.unranked`: Alpha, Alpha7 and AllIPs with a flat
+   * score, the forests with `rankBy: 'prediction'`), in the experiment's order. Their rows at a numeric or matched
+   * budget are cuts of a set: the members in the tie order (DESIGN §4), not a ranking. Their natural rows are the set.
+   */
+  unrankedModels: string[];
 }
 
 export interface BacktestOptions {
@@ -67,6 +73,13 @@ export interface BacktestOptions {
   /** Never listed (the allowlist): removed from every ranking before the budget cut. */
   exclude?: (ip: string) => boolean;
 }
+
+/**
+ * The per_day.csv metric that records a matched budget's K of each day (one row per day and model, horizon 0 only).
+ * Not a registry metric: it describes the cut, not the list (the `size` metric gives the list's own size, which is
+ * smaller when the model lists fewer than K).
+ */
+export const BUDGET_K_METRIC = 'budget_k';
 
 /** The metric name of horizon h in the result files: `recall` for D itself, `recall_h1` against D+1's attackers. */
 export function horizonMetricName(metric: string, horizon: number): string {
@@ -85,6 +98,11 @@ function naturalList(model: Model, ranked: RankedList): RankedList {
  * budget, and scores each list against the attackers of D (and of D+h for each horizon h). The view is invalidated
  * as soon as D is folded, so no model can see D or later (LookaheadError). A target day without data is recorded in
  * `skipped` and never scored.
+ *
+ * A matched budget (`{sizeOf, share}`) takes its K each day from the natural list of the model it names: those models
+ * are ranked first, in full; K = Math.round(share × their natural list size after the allowlist); the other models
+ * are then ranked with `ctx.limit` = the day's largest K when every budget is a top-K or matched one and there is no
+ * allowlist. Rows come out in the experiment's model order whatever the ranking order.
  */
 export async function runBacktest(
   experiment: Experiment,
@@ -105,30 +123,40 @@ export async function runBacktest(
   const models = experiment.models.map((m) => ({ label: m.label, model: createModel(m.name, m.params) }));
   const metrics: Metric[] = experiment.metrics.map(getMetric);
   const horizons = experiment.horizons;
+  const budgets = experiment.budgets;
+  const matched = budgets.some(isMatchedBudget);
   const metricColumns: string[] = [];
   for (const h of horizons)
     for (const m of metrics) if (h === 0 || m.horizons) metricColumns.push(horizonMetricName(m.name, h));
-  const retainDays = Math.max(1, ...models.map((m) => m.model.historyDays));
-  const kb = new KnowledgeBase({ retainDays });
+  if (matched) metricColumns.push(BUDGET_K_METRIC);
+  // The longest history and every EWMA half-life any model reads: one knowledge base serves them all.
+  const kb = new KnowledgeBase(knowledgeOptionsFor(models.map((m) => m.model)));
   const cache = new TableCache(dataset);
   const source = cache.asDataset();
   const days = dayRange(experiment.from, experiment.to);
   const observableFrom = parseDay(experiment.from)! - 1;
   const marks = new StampMarks();
-  const histories = models.map(() => experiment.budgets.map(() => new ListHistory(observableFrom, marks)));
+  const histories = models.map(() => budgets.map(() => new ListHistory(observableFrom, marks)));
   const rows: PerDayRow[] = [];
   const skipped: SkippedTarget[] = [];
   const scoredDays: string[] = [];
   const warnings = new Map<string, number>();
   const timings: BacktestTimings = { totalMs: 0, foldMs: 0, truthMs: 0, scoreMs: 0, rankMs: {} };
   for (const m of models) timings.rankMs[m.label] = 0;
-  const budgetLabels = experiment.budgets.map(budgetLabel);
+  const budgetLabels = budgets.map(budgetLabel);
   const scratches = horizons.map(() => new TruthScratch());
-  // With top-K budgets only (no natural list, no allowlist to remove first), models need rank only the top max(K).
-  const limit =
-    !options.exclude && experiment.budgets.every((b) => b !== 'natural')
-      ? Math.max(...(experiment.budgets as number[]))
-      : undefined;
+  // Models whose natural list sizes a matched budget: ranked first each day, in full (their natural list needs it).
+  const labelIndex = new Map(models.map((m, i) => [m.label, i]));
+  for (const b of budgets)
+    if (isMatchedBudget(b) && !labelIndex.has(b.sizeOf))
+      throw new UsageError(`budget ${budgetLabel(b)}: no model labelled '${b.sizeOf}' in this experiment`);
+  const referenced = [...new Set(budgets.filter(isMatchedBudget).map((b) => labelIndex.get(b.sizeOf)!))].sort(
+    (a, b) => a - b,
+  );
+  // With top-K and matched budgets only (no natural list, no allowlist to remove first), the other models need rank
+  // only the top K of the day's largest budget.
+  const speedPath = !options.exclude && budgets.every((b) => b !== 'natural');
+  const fixedMax = Math.max(0, ...budgets.filter((b): b is number => typeof b === 'number'));
 
   for (let di = 0; di < days.length; di++) {
     const date = days[di]!;
@@ -158,25 +186,42 @@ export async function runBacktest(
     if (truths[0] !== null) scoredDays.push(date);
     timings.truthMs += performance.now() - t;
 
-    const ctx = modelContext(view, {
-      seed: experiment.seed,
-      limit,
-      warn: (message) => {
-        // Model.rank prefixes "<model> <date>: "; without the date, a day-after-day warning is counted, not repeated.
-        const key = message.replace(/^(\S+) \d{4}-\d{2}-\d{2}: /, '$1: ');
-        warnings.set(key, (warnings.get(key) ?? 0) + 1);
-      },
-    });
+    const warn = (message: string) => {
+      // Model.rank prefixes "<model> <date>: "; without the date, a day-after-day warning is counted, not repeated.
+      const key = message.replace(/^(\S+) \d{4}-\d{2}-\d{2}: /, '$1: ');
+      warnings.set(key, (warnings.get(key) ?? 0) + 1);
+    };
+    const rank = (mi: number, limit: number | undefined): RankedList => {
+      const { label, model } = models[mi]!;
+      const tr = performance.now();
+      let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn }));
+      if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
+      timings.rankMs[label]! += performance.now() - tr;
+      return ranked;
+    };
+    // The referenced models first: their natural list sizes give the day's K of every matched budget.
+    const rankedFirst = new Map<number, RankedList>();
+    const naturalSize = new Map<string, number>();
+    for (const mi of referenced) {
+      const ranked = rank(mi, undefined);
+      rankedFirst.set(mi, ranked);
+      naturalSize.set(models[mi]!.label, naturalList(models[mi]!.model, ranked).ids.length);
+    }
+    const ks = budgets.map((b) =>
+      isMatchedBudget(b) ? Math.round(b.share * naturalSize.get(b.sizeOf)!) : b === 'natural' ? -1 : b,
+    );
+    const limit = speedPath ? Math.max(1, fixedMax, ...ks) : undefined;
+
     for (let mi = 0; mi < models.length; mi++) {
       const { label, model } = models[mi]!;
+      const ranked = rankedFirst.get(mi) ?? rank(mi, limit);
+      rankedFirst.delete(mi);
       t = performance.now();
-      let ranked = model.rank(ctx);
-      if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
-      timings.rankMs[label]! += performance.now() - t;
-      t = performance.now();
-      experiment.budgets.forEach((budget: Budget, bi) => {
-        const list = budget === 'natural' ? naturalList(model, ranked) : selectList(ranked, { budget });
-        const k = budget === 'natural' ? list.ids.length : budget;
+      budgets.forEach((budget: Budget, bi) => {
+        const natural = budget === 'natural';
+        // A matched K may be 0 (an empty list); headOf is the top-K cut of selectList without its K >= 1 check.
+        const list = natural ? naturalList(model, ranked) : headOf(ranked, ks[bi]!);
+        const k = natural ? list.ids.length : ks[bi]!;
         const history = histories[mi]![bi]!.add(list, day, columns);
         horizons.forEach((h, hi) => {
           const truth = truths[hi];
@@ -193,6 +238,8 @@ export async function runBacktest(
               value: metric.compute(facts),
             });
           }
+          if (h === 0 && isMatchedBudget(budget))
+            rows.push({ date, model: label, budget: budgetLabels[bi]!, metric: BUDGET_K_METRIC, value: k });
         });
       });
       timings.scoreMs += performance.now() - t;
@@ -213,5 +260,6 @@ export async function runBacktest(
     warnings: [...warnings].map(([message, count]) => ({ message, count })),
     timings,
     knownIps: kb.size,
+    unrankedModels: models.filter((m) => m.model.unranked).map((m) => m.label),
   };
 }

@@ -2,13 +2,36 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type ZodError, z } from 'zod';
+import { unknownNameMessage } from '../models/did-you-mean.js';
 import { getModel } from '../models/index.js';
 import { isDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
 import { getMetric, metricNames } from './metrics/index.js';
 
-/** A budget: keep the top K, or `natural`: the model's own list rule (AIP's threshold and minimum). */
-export type Budget = number | 'natural';
+/**
+ * A budget matched to another model's list (issue 10): each day, K = Math.round(share × the size of the natural list
+ * of the model labelled `sizeOf` that day, after the allowlist). K = 0 gives an empty list.
+ */
+export interface MatchedBudget {
+  /** The label of a model of the same experiment. */
+  sizeOf: string;
+  /** A multiple of that size, > 0. @default 1 */
+  share: number;
+}
+
+/** A budget that needs no other model: keep the top K, or `natural`: the model's own list rule. */
+export type CutBudget = number | 'natural';
+
+/**
+ * A budget: keep the top K, `natural`: the model's own list rule (AIP's threshold and minimum), or a matched budget:
+ * the top K where K is a share of another model's natural list size that day.
+ */
+export type Budget = CutBudget | MatchedBudget;
+
+/** Whether a budget is matched to another model's list. */
+export function isMatchedBudget(budget: Budget): budget is MatchedBudget {
+  return typeof budget === 'object' && budget !== null;
+}
 
 export const DEFAULT_BUDGETS: readonly Budget[] = [100, 1000, 5000, 10000, 'natural'];
 
@@ -68,7 +91,18 @@ export const experimentHeadShape = {
 /** The keys a backtest and a tuning experiment share: how lists are cut, scored and summarised. */
 export const evaluationShape = {
   budgets: z
-    .array(z.union([z.number().int().min(1), z.literal('natural')]))
+    .array(
+      z.union([
+        z.number().int().min(1),
+        z.literal('natural'),
+        z
+          .object({
+            sizeOf: z.string().min(1),
+            share: z.number().positive().finite().default(1),
+          })
+          .strict(),
+      ]),
+    )
     .min(1)
     .optional(),
   metrics: z.array(z.string()).min(1).optional(),
@@ -164,8 +198,20 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
     labels.add(label);
     return { name: m.name, label, params: structuredClone(params) };
   });
-  const budgets = e.budgets ?? [...DEFAULT_BUDGETS];
-  if (new Set(budgets).size !== budgets.length) throw new UsageError(`${source}: budgets: listed twice`);
+  const budgets: Budget[] = (e.budgets ?? [...DEFAULT_BUDGETS]).map((b) =>
+    typeof b === 'object' ? { sizeOf: b.sizeOf, share: b.share } : b,
+  );
+  const budgetLabels = budgets.map(budgetLabel);
+  budgetLabels.forEach((label, i) => {
+    if (budgetLabels.indexOf(label) !== i)
+      throw new UsageError(`${source}: budgets[${i}]: ${label} is listed twice`);
+  });
+  budgets.forEach((b, i) => {
+    if (isMatchedBudget(b) && !labels.has(b.sizeOf))
+      throw new UsageError(
+        `${source}: budgets[${i}].sizeOf: ${unknownNameMessage('model label', b.sizeOf, [...labels])}`,
+      );
+  });
   const metrics = e.metrics ?? metricNames();
   metrics.forEach((name, i) => {
     try {
@@ -220,7 +266,12 @@ export async function readExperiment(path: string): Promise<Experiment> {
   return resolveExperiment(await readExperimentData(path), path, dirname(resolve(path)));
 }
 
-/** The name of a budget in the result files: `100`, or `natural`. */
+/**
+ * The name of a budget in the result files: `100`, `natural`, `size(Alpha)` (a matched budget of share 1) or
+ * `0.25*size(Alpha7)`.
+ */
 export function budgetLabel(budget: Budget): string {
-  return String(budget);
+  if (!isMatchedBudget(budget)) return String(budget);
+  const size = `size(${budget.sizeOf})`;
+  return budget.share === 1 ? size : `${budget.share}*${size}`;
 }

@@ -183,6 +183,11 @@ export interface ResultsManifest {
   scoredDays: number;
   skipped: SkippedTarget[];
   knownIps: number;
+  /**
+   * Labels of the models whose lists are sets (BacktestRun.unrankedModels): their numeric and matched budget rows are
+   * cuts of a set list (members in the tie order), not rankings. Absent in folders written before it was recorded.
+   */
+  unrankedModels: string[];
   warnings: { message: string; count: number }[];
   timings: {
     totalMs: number;
@@ -254,6 +259,7 @@ export async function writeResults(
     scoredDays: run.scoredDays.length,
     skipped: run.skipped,
     knownIps: run.knownIps,
+    unrankedModels: run.unrankedModels,
     warnings: run.warnings,
     timings: {
       totalMs: Math.round(run.timings.totalMs + extra.analysisMs),

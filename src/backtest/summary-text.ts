@@ -1,21 +1,31 @@
 import Table from 'cli-table3';
 import { type Analysis, headlineStatements } from './analyze.js';
-import type { BacktestRun } from './backtest.js';
+import { type BacktestRun, BUDGET_K_METRIC } from './backtest.js';
+import { budgetLabel, isMatchedBudget } from './experiment.js';
 import { HEADLINE_METRICS } from './metrics/index.js';
+import { markSetCut, SET_CUT_NOTE } from './set-cuts.js';
 
 function fmt(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? '–' : String(x);
   return x.toFixed(3);
 }
 
-/** The summary as a table per budget: models × headline metrics, each `mean [CI]`. */
+/**
+ * The summary as a table per budget: models × headline metrics, each `mean [CI]`, after the mean list size (and for a
+ * matched budget the mean K, which changes by day). A set model's row at a numeric or matched budget is marked † (a
+ * cut of a set list, not a ranking), with the footnote under the tables.
+ */
 export function summaryTables(run: BacktestRun, analysis: Analysis): string {
   const metrics = HEADLINE_METRICS.filter((m) => run.metricColumns.includes(m));
   const level = Math.round(run.experiment.bootstrap.level * 100);
+  const unranked = run.unrankedModels ?? [];
+  let marked = false;
   const parts: string[] = [];
-  for (const budget of run.experiment.budgets.map(String)) {
+  for (const budget of run.experiment.budgets.map(budgetLabel)) {
+    // A matched budget's K changes by day: its mean K (budget_k) beside the mean size.
+    const matched = run.experiment.budgets.some((b) => isMatchedBudget(b) && budgetLabel(b) === budget);
     const table = new Table({
-      head: [`budget ${budget}`, 'size', ...metrics],
+      head: [`budget ${budget}`, ...(matched ? ['K'] : []), 'size', ...metrics],
       style: { head: [], border: [] },
     });
     for (const model of run.experiment.models.map((m) => m.label)) {
@@ -25,14 +35,20 @@ export function summaryTables(run: BacktestRun, analysis: Analysis): string {
         );
         return s && s.n > 0 ? `${fmt(s.mean)} [${fmt(s.ciLow)}, ${fmt(s.ciHigh)}]` : '–';
       };
-      const size = analysis.summary.find(
-        (r) => r.model === model && r.budget === budget && r.metric === 'size',
-      );
-      table.push([model, size && size.n > 0 ? String(Math.round(size.mean)) : '–', ...metrics.map(cell)]);
+      const name = markSetCut(unranked, model, budget);
+      if (name !== model) marked = true;
+      const mean = (metric: string) => {
+        const s = analysis.summary.find(
+          (r) => r.model === model && r.budget === budget && r.metric === metric,
+        );
+        return s && s.n > 0 ? String(Math.round(s.mean)) : '–';
+      };
+      table.push([name, ...(matched ? [mean(BUDGET_K_METRIC)] : []), mean('size'), ...metrics.map(cell)]);
     }
     parts.push(table.toString());
   }
-  return `mean across days [${level}% bootstrap CI of the mean]\n${parts.join('\n')}\n`;
+  const note = marked ? `${SET_CUT_NOTE}\n` : '';
+  return `mean across days [${level}% bootstrap CI of the mean]\n${parts.join('\n')}\n${note}`;
 }
 
 /** What `aiplab backtest` prints and writes as summary.txt: skipped days, the tables, the headline statements. */

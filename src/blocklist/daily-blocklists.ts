@@ -1,7 +1,7 @@
 import { openDataset } from '../days/dataset.js';
 import { buildKnowledge } from '../knowledge/fold-days.js';
 // The models' index registers the built-in models.
-import { createModel, modelContext, modelNames, selectList } from '../models/index.js';
+import { createModel, knowledgeOptionsFor, modelContext, modelNames, selectList } from '../models/index.js';
 import { addDays, parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import type { Allowlist } from './allowlist.js';
@@ -59,8 +59,7 @@ export async function dailyBlocklists(options: DailyBlocklistOptions): Promise<D
       `--date ${options.date} is after the day after the dataset's last day (${dataset.lastDay}): the lists for it would use data nobody has yet (latest possible: ${latest})`,
     );
   }
-  const retainDays = Math.max(1, ...models.map((m) => m.historyDays));
-  const knowledge = await buildKnowledge(dataset, options.date, { retainDays });
+  const knowledge = await buildKnowledge(dataset, options.date, knowledgeOptionsFor(models));
   const view = knowledge.asOf(options.date);
   const ctx = modelContext(view, { seed: options.seed ?? 0, warn: options.warn ?? (() => {}) });
   const exclude = allowlist ? (ip: string) => allowlist.contains(ip) : undefined;

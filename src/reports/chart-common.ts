@@ -1,6 +1,8 @@
 // Shared pieces of the chart builders (internal: not re-exported from the folder's index). They keep every chart of
 // a report in one visual language: the same colour for a model everywhere, the same fonts, sizes and date axis.
 import type { PerDayRow } from '../backtest/backtest.js';
+import { budgetLabel } from '../backtest/experiment.js';
+import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
 import type { ResultsFolder } from './read-results-folder.js';
 
 /** The results a chart is built from: a results folder read back, or the same shape built in memory. */
@@ -41,16 +43,49 @@ export function modelOrder(results: ChartResults): string[] {
   return results.manifest.experiment.models.map((m) => m.label);
 }
 
-/** Budgets in the experiment's order, spelled as in the result files ('100', 'natural'). */
+/** Budgets in the experiment's order, spelled as in the result files ('100', 'natural', 'size(Alpha)'). */
 export function budgetOrder(results: ChartResults): string[] {
-  return results.manifest.experiment.budgets.map(String);
+  return results.manifest.experiment.budgets.map(budgetLabel);
+}
+
+/** A matched budget's label split: `0.25*size(Alpha7)` → share 0.25 of Alpha7; undefined for any other budget. */
+export function matchedBudgetOf(budget: string): { share: number; sizeOf: string } | undefined {
+  const m = /^(?:([^*]+)\*)?size\((.+)\)$/.exec(budget);
+  return m ? { share: m[1] === undefined ? 1 : Number(m[1]), sizeOf: m[2]! } : undefined;
 }
 
 /** How a budget reads in a title. */
 export function budgetTitle(budget: string): string {
-  return budget === 'natural'
-    ? 'natural list (model rule)'
-    : `budget K = ${Number(budget).toLocaleString('en-US')}`;
+  if (budget === 'natural') return 'natural list (model rule)';
+  const matched = matchedBudgetOf(budget);
+  // Short enough for a panel header of the paired differences; MATCHED_BUDGET_NOTE says what size(…) is.
+  if (matched)
+    return matched.share === 1
+      ? `K = size(${matched.sizeOf})`
+      : `K = ${matched.share} × size(${matched.sizeOf})`;
+  return `budget K = ${Number(budget).toLocaleString('en-US')}`;
+}
+
+/** What a matched budget is, for a report that has one. */
+export const MATCHED_BUDGET_NOTE =
+  "size(X): a matched budget; each day K = Math.round(share × the size of model X's natural list that day, after the allowlist)";
+
+/** Labels of the run's set models (manifest.unrankedModels; none for results written before it was recorded). */
+export function unrankedModels(results: ChartResults): string[] {
+  return (results.manifest as { unrankedModels?: string[] }).unrankedModels ?? [];
+}
+
+/**
+ * A model's name in a chart: marked † when its rows at `budget` are cuts of a set list. `budget` undefined: a chart of
+ * every numeric budget (the budget curves), marked for every set model.
+ */
+export function chartModelName(results: ChartResults, model: string, budget: string | undefined): string {
+  return markSetCut(unrankedModels(results), model, budget ?? '0');
+}
+
+/** The footnote of the † mark, when a chart at `budget` (undefined: every numeric budget) marks a model. */
+export function setCutNote(results: ChartResults, budget: string | undefined): string | undefined {
+  return modelOrder(results).some((m) => chartModelName(results, m, budget) !== m) ? SET_CUT_NOTE : undefined;
 }
 
 /** The result-file name of a metric at a horizon: `recall`, `recall_h1`. */
@@ -58,13 +93,16 @@ export function metricAt(metric: string, horizon: number): string {
   return horizon === 0 ? metric : `${metric}_h${horizon}`;
 }
 
-/** The colour encoding of models. */
-export function modelColor(results: ChartResults) {
+/**
+ * The colour encoding of models. `name` renames them as the chart's data does (chartModelName: marked † where the
+ * rows are cuts of a set list); the domain keeps the experiment's order, so a model keeps its colour either way.
+ */
+export function modelColor(results: ChartResults, name: (model: string) => string = (m) => m) {
   return {
     field: 'model',
     type: 'nominal',
     title: 'model',
-    scale: { domain: modelOrder(results), scheme: 'tableau10' },
+    scale: { domain: modelOrder(results).map(name), scheme: 'tableau10' },
   } as const;
 }
 

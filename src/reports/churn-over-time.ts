@@ -4,7 +4,7 @@ import type { VegaLiteSpec } from './render.js';
 
 /** Options of {@link churnOverTime}. */
 export interface ChurnOverTimeOptions {
-  /** Budget as in the result files: a number or 'natural'. */
+  /** Budget as in the result files: a number, 'natural' or a matched budget ('size(Alpha)'). */
   budget: string | number;
 }
 

@@ -2,12 +2,14 @@ import {
   budgetTitle,
   type ChartResults,
   CONFIG,
+  chartModelName,
   dayAxis,
   definedRows,
   HEIGHT,
   metricAt,
   modelColor,
   SCHEMA,
+  setCutNote,
   WIDTH,
 } from './chart-common.js';
 import type { VegaLiteSpec } from './render.js';
@@ -16,7 +18,7 @@ import type { VegaLiteSpec } from './render.js';
 export interface MetricOverTimeOptions {
   /** Metric name as in per_day.csv without a horizon suffix (`recall`). */
   metric: string;
-  /** Budget as in the result files: a number or 'natural'. */
+  /** Budget as in the result files: a number, 'natural' or a matched budget ('size(Alpha)'). */
   budget: string | number;
   /** Target-day offset: 0 scores D's list against D's attackers, h against D+h's (`recall_h1`). @default 0 */
   horizon?: number;
@@ -32,7 +34,8 @@ export interface MetricOverTimeOptions {
 
 /**
  * One metric at one budget over the days of a run: a line per model (DESIGN §6). Days where the metric is undefined
- * (NaN) are left out. Undefined when the run has no value of the metric (not computed, or NaN every day).
+ * (NaN) are left out. At a numeric or matched budget a set model's name is marked † (a cut of a set list), with the
+ * footnote under the subtitle. Undefined when the run has no value of the metric (not computed, or NaN every day).
  */
 export function metricOverTime(
   results: ChartResults,
@@ -48,15 +51,17 @@ export function metricOverTime(
   const {
     subtitle = `${budgetTitle(budget)}; scored against ${target}; one line per model, days without a value left out`,
   } = options;
+  const name = (model: string) => chartModelName(results, model, budget);
+  const note = setCutNote(results, budget);
   return {
     $schema: SCHEMA,
     title: {
       text: title,
-      subtitle,
+      subtitle: note ? [subtitle, note] : subtitle,
     },
     width: WIDTH,
     height: HEIGHT,
-    data: { values: rows.map((r) => ({ date: r.date, model: r.model, value: r.value })) },
+    data: { values: rows.map((r) => ({ date: r.date, model: name(r.model), value: r.value })) },
     // Points mark the scored days, so a gap (a missing day) shows as a longer segment without a point; past three
     // months they would only clutter the line.
     mark: { type: 'line', strokeWidth: 1.6, point: days <= 92 ? { size: 16 } : false },
@@ -68,7 +73,7 @@ export function metricOverTime(
         title: yTitle,
         ...(yDomain ? { scale: { domain: yDomain } } : {}),
       },
-      color: modelColor(results),
+      color: modelColor(results, name),
     },
     config: CONFIG,
   } as VegaLiteSpec;

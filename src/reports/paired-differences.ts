@@ -1,11 +1,14 @@
+import { SET_CUT_MARK } from '../backtest/set-cuts.js';
 import {
   budgetOrder,
   budgetTitle,
   type ChartResults,
   CONFIG,
+  chartModelName,
   ciPercent,
   modelOrder,
   SCHEMA,
+  setCutNote,
 } from './chart-common.js';
 import type { VegaLiteSpec } from './render.js';
 
@@ -34,18 +37,23 @@ export function pairedDifferences(
   const rank = new Map(modelOrder(results).map((m, i) => [m, i]));
   const rows = results.comparisons.filter((c) => c.metric === metric && !Number.isNaN(c.meanDiff));
   if (rows.length === 0) return undefined;
+  // A set model is marked † when the run has a budget that cuts it (a numeric or matched one): the pair names are
+  // shared by every panel, so the footnote says that its natural panel is the set itself.
+  const cuts = budgets.some((b) => b !== 'natural');
+  const name = (model: string) => (cuts ? chartModelName(results, model, undefined) : model);
+  const pairOf = (c: { modelA: string; modelB: string }) => `${name(c.modelA)} − ${name(c.modelB)}`;
   // Pairs in the experiment's model order, as the analysis forms them (A before B).
-  const pairs = [...new Map(rows.map((c) => [`${c.modelA} − ${c.modelB}`, c])).values()]
+  const pairs = [...new Map(rows.map((c) => [pairOf(c), c])).values()]
     .sort(
       (a, b) =>
         (rank.get(a.modelA) ?? 0) - (rank.get(b.modelA) ?? 0) ||
         (rank.get(a.modelB) ?? 0) - (rank.get(b.modelB) ?? 0),
     )
-    .map((c) => `${c.modelA} − ${c.modelB}`);
+    .map(pairOf);
   const values = rows.map((c) => {
     const ci = Number.isFinite(c.ciLow) && Number.isFinite(c.ciHigh);
     return {
-      pair: `${c.modelA} − ${c.modelB}`,
+      pair: pairOf(c),
       budget: budgetTitle(c.budget),
       meanDiff: c.meanDiff,
       ciLow: ci ? c.ciLow : null,
@@ -63,11 +71,20 @@ export function pairedDifferences(
     scale: { domain: [SIGNIFICANT, NOT_SIGNIFICANT], range: ['#1f5fa8', '#a8a8a8'] },
   } as const;
   const x = { field: 'meanDiff', type: 'quantitative', title: 'mean difference A − B' } as const;
+  const subtitle = [
+    `mean of the per-day differences A − B with its ${ciPercent(results)}% bootstrap CI; right of 0: A's value is higher`,
+    ...(cuts && setCutNote(results, undefined)
+      ? [
+          `${SET_CUT_MARK} set model: at a numeric or matched budget, a cut of its set list (members ordered by last seen,`,
+          'days active, flows, IP — not a ranking); in the natural panel, the set itself',
+        ]
+      : []),
+  ];
   return {
     $schema: SCHEMA,
     title: {
       text: title,
-      subtitle: `mean of the per-day differences A − B with its ${ciPercent(results)}% bootstrap CI; right of 0: A's value is higher`,
+      subtitle: subtitle.length === 1 ? subtitle[0]! : subtitle,
     },
     data: { values },
     facet: {

@@ -43,7 +43,15 @@ const manifestSchema = z
             z.object({ name: z.string(), label: z.string(), params: z.record(z.unknown()) }).passthrough(),
           )
           .min(1),
-        budgets: z.array(z.union([z.number().int().min(1), z.literal('natural')])).min(1),
+        budgets: z
+          .array(
+            z.union([
+              z.number().int().min(1),
+              z.literal('natural'),
+              z.object({ sizeOf: z.string().min(1), share: z.number().positive() }).passthrough(),
+            ]),
+          )
+          .min(1),
         metrics: z.array(z.string()),
         horizons: z.array(z.number().int().min(0)),
         seed: z.number(),
@@ -72,6 +80,8 @@ const manifestSchema = z
     scoredDays: z.number(),
     skipped: z.array(z.object({ date: z.string(), horizon: z.number(), reason: z.string() })).default([]),
     knownIps: z.number(),
+    // Folders written before set lists were recorded have no marks (their set cuts were ordered by IP anyway).
+    unrankedModels: z.array(z.string()).default([]),
     warnings: z.array(z.object({ message: z.string(), count: z.number() })).default([]),
     timings: z.object({ totalMs: z.number() }).passthrough(),
     files: z.array(z.string()).default([]),
@@ -108,14 +118,26 @@ async function readManifest(file: string): Promise<ResultsManifest> {
   }
   // A tuning folder (`aiplab tune`) holds the test window's backtest files; its manifest keeps that backtest's facts
   // under `test`. Reading them in place of the top level makes the report of a tuning run the report of Best vs
-  // Default (and the baselines) on the test window; the search facts pass through untouched.
-  if (isTuneManifest(json)) json = { ...json, ...json.test };
+  // Default (and the baselines) on the test window; the search facts pass through untouched. A manifest with folds
+  // keeps each test window's experiment under `folds[i].test.experiment`: the pooled test windows are the first
+  // one's experiment running to the last one's `to` (as tune's poolRuns makes them).
+  if (isTuneManifest(json)) json = { ...json, experiment: testExperiment(json), ...json.test };
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const { field, message } = zodMessage(parsed.error);
     throw new DataError(message, { file, field });
   }
   return parsed.data as unknown as ResultsManifest;
+}
+
+function testExperiment(manifest: object): unknown {
+  const json = manifest as { experiment?: unknown; folds?: unknown };
+  const folds = Array.isArray(json.folds) ? (json.folds as { test?: { experiment?: unknown } }[]) : [];
+  const first = folds[0]?.test?.experiment as Record<string, unknown> | undefined;
+  const last = folds[folds.length - 1]?.test?.experiment as Record<string, unknown> | undefined;
+  if (typeof first !== 'object' || first === null || typeof last !== 'object' || last === null)
+    return json.experiment;
+  return { ...first, to: last.to };
 }
 
 function isTuneManifest(json: unknown): json is { kind: 'tune'; test: Record<string, unknown> } {
@@ -157,13 +179,23 @@ function text(cell: Cell, column: string, where: { file: string; line: number })
   return t;
 }
 
+/**
+ * A budget label as budgetLabel writes it: a whole number ≥ 1, `natural`, or a matched budget `size(<label>)` /
+ * `<share>*size(<label>)` (a model label: letters, digits and . _ + = -).
+ */
+const BUDGET_LABEL =
+  /^(?:[1-9]\d*|natural|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?\*)?size\([A-Za-z0-9][A-Za-z0-9._+=-]*\))$/;
+
 function budget(cell: Cell, column: string, where: { file: string; line: number }): string {
   const t = cell(column);
-  if (t !== 'natural' && !/^[1-9]\d*$/.test(t))
-    throw new DataError(`expected a budget (a whole number or 'natural'), got '${t}'`, {
-      ...where,
-      field: column,
-    });
+  if (!BUDGET_LABEL.test(t))
+    throw new DataError(
+      `expected a budget (a whole number, 'natural' or a matched budget such as size(Alpha) or 0.25*size(Alpha7)), got '${t}'`,
+      {
+        ...where,
+        field: column,
+      },
+    );
   return t;
 }
 

@@ -1,6 +1,17 @@
+import { BUDGET_K_METRIC } from '../backtest/backtest.js';
+import { budgetLabel } from '../backtest/experiment.js';
 import { HEADLINE_METRICS } from '../backtest/metrics/builtin.js';
+import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
 import { VERSION } from '../version.js';
-import { budgetOrder, budgetTitle, ciPercent, modelOrder } from './chart-common.js';
+import {
+  budgetOrder,
+  budgetTitle,
+  ciPercent,
+  MATCHED_BUDGET_NOTE,
+  matchedBudgetOf,
+  modelOrder,
+  unrankedModels,
+} from './chart-common.js';
 import type { ResultsFolder } from './read-results-folder.js';
 import type { ReportChart } from './report-charts.js';
 
@@ -91,6 +102,7 @@ function summaryTables(results: ResultsFolder): string {
   const present = new Set(results.summary.map((s) => s.metric));
   const metrics = HEADLINE_METRICS.filter((m) => present.has(m));
   const models = modelOrder(results);
+  const unranked = unrankedModels(results);
   const find = new Map(results.summary.map((s) => [`${s.model}\u0000${s.budget}\u0000${s.metric}`, s]));
   const parts: string[] = [];
   for (const budget of budgetOrder(results)) {
@@ -107,7 +119,11 @@ function summaryTables(results: ResultsFolder): string {
         higher ? Math.max(...means.map((s) => s!.mean)) : Math.min(...means.map((s) => s!.mean)),
       );
     }
-    const head = ['model', 'mean size', ...metrics].map((h) => `<th>${esc(h)}</th>`).join('');
+    // A matched budget's K changes by day: its mean K (budget_k) beside the mean size.
+    const matched = matchedBudgetOf(budget) !== undefined;
+    const head = ['model', ...(matched ? ['mean K'] : []), 'mean size', ...metrics]
+      .map((h) => `<th>${esc(h)}</th>`)
+      .join('');
     const body = models
       .map((model) => {
         const size = find.get(`${model}\u0000${budget}\u0000size`);
@@ -118,10 +134,16 @@ function summaryTables(results: ResultsFolder): string {
           return `<td class="${cls}">${fmt(s.mean)} <span class="note">[${fmt(s.ciLow)}, ${fmt(s.ciHigh)}]</span></td>`;
         });
         const sizeCell = size && size.n > 0 ? String(Math.round(size.mean)) : '–';
-        return `<tr><td>${esc(model)}</td><td class="num">${esc(sizeCell)}</td>${cells.join('')}</tr>`;
+        const k = find.get(`${model}\u0000${budget}\u0000${BUDGET_K_METRIC}`);
+        const kCell = matched
+          ? `<td class="num">${k && k.n > 0 ? String(Math.round(k.mean)) : '–'}</td>`
+          : '';
+        return `<tr><td>${esc(markSetCut(unranked, model, budget))}</td>${kCell}<td class="num">${esc(sizeCell)}</td>${cells.join('')}</tr>`;
       })
       .join('');
-    parts.push(`<h3>${esc(budgetTitle(budget))}</h3><table><tr>${head}</tr>${body}</table>`);
+    const marked = models.some((m) => markSetCut(unranked, m, budget) !== m);
+    const note = marked ? `<p class="note set-cut">${esc(SET_CUT_NOTE)}</p>` : '';
+    parts.push(`<h3>${esc(budgetTitle(budget))}</h3><table><tr>${head}</tr>${body}</table>${note}`);
   }
   return parts.join('\n');
 }
@@ -131,14 +153,22 @@ function comparisonTables(results: ResultsFolder): string {
   const metrics = HEADLINE_METRICS.filter((m) => present.has(m));
   if (metrics.length === 0) return '<p class="note">No paired comparisons in this run.</p>';
   const level = ciPercent(results);
-  return metrics
+  const unranked = unrankedModels(results);
+  const model = (m: string, budget: string) => esc(markSetCut(unranked, m, budget));
+  const marked = results.comparisons.some(
+    (c) =>
+      markSetCut(unranked, c.modelA, c.budget) !== c.modelA ||
+      markSetCut(unranked, c.modelB, c.budget) !== c.modelB,
+  );
+  const note = marked ? `<p class="note set-cut">${esc(SET_CUT_NOTE)}</p>` : '';
+  return `${metrics
     .map((metric) => {
       const rows = results.comparisons.filter((c) => c.metric === metric);
       const significant = rows.filter((c) => c.significant).length;
       const body = rows
         .map(
           (c) =>
-            `<tr><td>${esc(budgetTitle(c.budget))}</td><td>${esc(c.modelA)}</td><td>${esc(c.modelB)}</td>` +
+            `<tr><td>${esc(budgetTitle(c.budget))}</td><td>${model(c.modelA, c.budget)}</td><td>${model(c.modelB, c.budget)}</td>` +
             `<td class="num">${fmt(c.meanDiff)} [${fmt(c.ciLow)}, ${fmt(c.ciHigh)}]</td>` +
             `<td class="num">${c.wins} / ${c.losses} / ${c.ties}</td><td class="num">${esc(fmtP(c.pHolm))}</td>` +
             `<td${c.significant ? ' class="sig"' : ''}>${esc(c.verdict)}</td></tr>`,
@@ -150,7 +180,7 @@ function comparisonTables(results: ResultsFolder): string {
         `<th>Holm p</th><th>verdict</th></tr>${body}</table></details>`
       );
     })
-    .join('\n');
+    .join('\n')}\n${note}`;
 }
 
 function skippedAndWarnings(results: ResultsFolder): string {
@@ -199,7 +229,13 @@ function runFacts(results: ResultsFolder): string {
         )
         .join('<br>'),
     ],
-    ['budgets', esc(e.budgets.join(', '))],
+    ['budgets', esc(e.budgets.map(budgetLabel).join(', '))],
+    [
+      'set models',
+      unrankedModels(results).length > 0
+        ? `${esc(unrankedModels(results).join(', '))}: their lists are sets; cut to a numeric or matched budget, they keep the first K members in the tie order (last seen, days active, flows, IP), marked ${esc('†')}`
+        : 'none',
+    ],
     ['horizons', esc(e.horizons.join(', '))],
     ['metrics', `${e.metrics.length}: ${esc(e.metrics.join(', '))}`],
     ['seed', esc(e.seed)],
@@ -290,6 +326,7 @@ ${runFacts(results)}
 </section>
 <section id="summary"><h2>Summary</h2>
 <p class="note">Mean across days [${ciPercent(results)}% bootstrap CI of the mean]; the best mean of each column in bold.</p>
+${budgetOrder(results).some((b) => matchedBudgetOf(b)) ? `<p class="note">${esc(MATCHED_BUDGET_NOTE)}; mean K is its mean over the scored days (budget_k in per_day.csv).</p>` : ''}
 ${summaryTables(results)}
 </section>
 ${chartSections.join('\n')}

@@ -277,10 +277,12 @@ describe('aiplab CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^tune-pc-cowrie: 1000 configs of Prioritize_Consistent \(random search; skipped 0 all-zero weight vectors, 0 duplicates\) × 28 tuning days 2018-05-07 \.\. 2018-06-03 \(28 scored\) in \d+\.\d s\n/,
+      /^tune-pc-cowrie: 1000 configs of Prioritize_Consistent \(random search; skipped 0 all-zero weight vectors, 0 duplicates; fast scorer\) × 28 tuning days \(28 scored\) in \d+\.\d s\n/,
     );
-    expect(r.stdout).toMatch(/\nbest c\d{4}: 0\.\d+ \(n = 28\) — weights \[flows /);
-    expect(r.stdout).toMatch(/\ndefault: +0\.\d+ \(n = 28\) — weights \[flows 0\.05, /);
+    expect(r.stdout).toContain('\ntune 2018-05-07 .. 2018-06-03 (28 scored), test 2018-06-04 .. 2018-07-02\n');
+    expect(r.stdout).toMatch(/\n {2}best c\d{4}: 0\.\d+ \(n = 28\) — weights \[flows /);
+    expect(r.stdout).toMatch(/\n {2}default: +0\.\d+ \(n = 28\)\n/);
+    expect(r.stdout).toMatch(/\ndefault params: weights \[flows 0\.05, /);
     expect(r.stdout).toContain('test window 2018-06-04 .. 2018-07-02: 29 days, 27 scored');
     expect(r.stdout).toMatch(/\n(Best|Default) (beats|is ahead of) (Default|Best) on recall at budget 100/);
     const [stamp] = await readdir(join(out, 'tune-pc-cowrie'));
@@ -289,6 +291,7 @@ describe('aiplab CLI', () => {
     expect((await readdir(dir)).sort()).toEqual([
       'comparisons.csv',
       'configs.csv',
+      'folds.csv',
       'manifest.json',
       'per_day.csv',
       'summary.csv',

@@ -3,7 +3,9 @@ import {
   buildKnowledge,
   type DayTable,
   getModel,
+  ipSortKey,
   KnowledgeBase,
+  type KnowledgeView,
   LookaheadError,
   loadModel,
   type Model,
@@ -30,13 +32,25 @@ const SEED = 1234;
 
 async function knowledgeFor(model: Model, tables: DayTable[] = HISTORY) {
   const retainDays = Math.max(60, model.historyDays + 1);
-  return buildKnowledge(memoryDataset(tables, MISSING), D, { retainDays });
+  return buildKnowledge(memoryDataset(tables, MISSING), D, { retainDays, halfLives: model.halfLives });
 }
 
 function runOn(model: Model, kb: KnowledgeBase, seed = SEED) {
   const warnings: string[] = [];
   const ctx = modelContext(kb.asOf(D), { seed, warn: (m) => warnings.push(m) });
   return { ranked: model.rank(ctx), list: model.run(ctx), warnings, ctx };
+}
+
+/** Every id of a view in the tie order, by a comparison sort of (last seen desc, days active desc, flows desc, IP asc). */
+function bruteTieOrder(view: KnowledgeView): number[] {
+  const c = view.columns();
+  return Array.from({ length: view.size }, (_, id) => id).sort(
+    (a, b) =>
+      c.lastSeen[b]! - c.lastSeen[a]! ||
+      c.daysActive[b]! - c.daysActive[a]! ||
+      c.flows[b]! - c.flows[a]! ||
+      Buffer.compare(ipSortKey(view.ip(a)), ipSortKey(view.ip(b))),
+  );
 }
 
 const plain = (l: RankedList) => ({
@@ -49,17 +63,19 @@ const plain = (l: RankedList) => ({
 const variants = (name: string) => [{}, { budget: 7 }].map((params) => getModel(name).create(params));
 
 describe.each(modelNames())('conformance: %s', (name) => {
-  it('ranked lists are well formed: scores finite and non-increasing, ties by IP ascending, IPs known and once', async () => {
+  it('ranked lists are well formed: scores finite and non-increasing, ties in the tie order, IPs known and once', async () => {
     for (const model of variants(name)) {
       const kb = await knowledgeFor(model);
       const view = kb.asOf(D);
       const { ranked, list } = runOn(model, kb);
+      // The tie order (DESIGN §4) by a comparison sort: last seen latest first, days active, flows, IP ascending.
+      const order = bruteTieOrder(view);
+      expect([...view.tieOrder()]).toEqual(order);
+      const rank = new Map<number, number>(order.map((id, k) => [id, k]));
       for (const l of [ranked, list]) {
         expect(l.ids.length).toBe(l.ips.length);
         expect(l.scores.length).toBe(l.ips.length);
         expect(new Set(l.ips).size).toBe(l.ips.length);
-        const order = view.ipOrder();
-        const rank = new Map<number, number>([...order].map((id, k) => [id, k]));
         for (let i = 0; i < l.ids.length; i++) {
           expect(Number.isFinite(l.scores[i])).toBe(true);
           expect(view.ip(l.ids[i]!)).toBe(l.ips[i]);
@@ -152,6 +168,7 @@ describe.each(modelNames())('conformance: %s', (name) => {
     const dsChanged = memoryDataset(changed, MISSING);
     const kb = await buildKnowledge(dsChanged, D, {
       retainDays: Math.max(60, model.historyDays + 1),
+      halfLives: model.halfLives,
     });
     expect(dsChanged.reads.every((day) => day < D)).toBe(true);
     const other = runOn(model, kb);

@@ -14,7 +14,11 @@ const B = '10.0.0.2';
 const C = '2001:db8::1';
 const D = '10.0.0.3';
 
-/** 01-01: A 10, B 1, C 5 flows; 01-02: A 2, D 1; 01-03 missing; 01-04: B 3. Views as of 2024-01-05. */
+/**
+ * 01-01: A 10, B 1, C 5 flows; 01-02: A 2, D 1; 01-03 missing; 01-04: B 3. Views as of 2024-01-05.
+ * Tie order (last seen latest first, days active, flows, IP): B (01-04), A (01-02, 2 days), D (01-02, 1 day),
+ * C (01-01) — by IP it would be A, B, D, C.
+ */
 function volumeKb(): KnowledgeView {
   const kb = new KnowledgeBase();
   kb.addDay(
@@ -44,11 +48,12 @@ function run(name: string, params: Record<string, unknown>, view: KnowledgeView)
 const pairs = (l: RankedList) => l.ips.map((ip, i) => [ip, l.scores[i]]);
 
 describe('Alpha / Alpha7 (DESIGN §3)', () => {
+  // Members in the tie order: B seen last (01-04); A and D on 01-02, A on 2 days; C on 01-01 only.
   const cases: [string, Record<string, unknown>, string[]][] = [
     ['Alpha', {}, [B]],
     ['Alpha', { lookback: 2 }, [B]],
-    ['Alpha', { lookback: 3 }, [A, B, D]],
-    ['Alpha7', {}, [A, B, D, C]], // IPv4 before IPv6
+    ['Alpha', { lookback: 3 }, [B, A, D]],
+    ['Alpha7', {}, [B, A, D, C]],
     ['Alpha7', { lookback: 1 }, [B]],
   ];
   it.each(cases)('%s %j lists %j', (name, params, ips) => {
@@ -67,7 +72,7 @@ describe('Alpha / Alpha7 (DESIGN §3)', () => {
     );
   });
 
-  it('score recency ranks by 1 / days since last seen', () => {
+  it('score recency ranks by 1 / days since last seen (A before D: more days active)', () => {
     expect(pairs(run('Alpha7', { score: 'recency' }, volumeKb()).list)).toEqual([
       [B, 1],
       [A, 1 / 3],
@@ -76,16 +81,19 @@ describe('Alpha / Alpha7 (DESIGN §3)', () => {
     ]);
   });
 
-  it('a budget cuts to K (ties by IP)', () => {
-    expect(run('Alpha7', { budget: 2 }, volumeKb()).list.ips).toEqual([A, B]);
+  it('a budget cuts the set to its first K members in the tie order, not the lowest addresses', () => {
+    expect(run('Alpha7', { budget: 2 }, volumeKb()).list.ips).toEqual([B, A]);
+    expect(run('Alpha7', { budget: 3 }, volumeKb()).list.ips).toEqual([B, A, D]);
+    expect(run('Alpha', { lookback: 3, budget: 1 }, volumeKb()).list.ips).toEqual([B]);
   });
 });
 
 describe('AllIPs', () => {
-  it('lists every IP seen since start', () => {
-    expect(run('AllIPs', {}, volumeKb()).list.ips).toEqual([A, B, D, C]);
-    expect(run('AllIPs', { start: '2024-01-02' }, volumeKb()).list.ips).toEqual([A, B, D]);
+  it('lists every IP seen since start, in the tie order', () => {
+    expect(run('AllIPs', {}, volumeKb()).list.ips).toEqual([B, A, D, C]);
+    expect(run('AllIPs', { start: '2024-01-02' }, volumeKb()).list.ips).toEqual([B, A, D]);
     expect(run('AllIPs', { start: '2024-01-05' }, volumeKb()).list.ips).toEqual([]);
+    expect(run('AllIPs', { budget: 3 }, volumeKb()).list.ips).toEqual([B, A, D]);
   });
 });
 
