@@ -1,16 +1,21 @@
 import './decay/index.js';
 import './builtin.js';
 
+/** zod, the schema library model params are declared with (modelParamsSchema): the same instance for modules. */
+export { z } from 'zod';
 export * from './all-ips.js';
 export * from './alpha.js';
 export * from './alpha7.js';
 export * from './cart.js';
 export * from './decay/index.js';
-export * from './history-warnings.js';
+export * from './ewma.js';
 export type { FastScorer, FastScorerDay } from './fast-scorer.js';
+export * from './history-warnings.js';
+export * from './knowledge-options.js';
 export * from './list-rule.js';
 export * from './model.js';
 export * from './model-context.js';
+export * from './model-modules.js';
 export type { CommonModelParams, ParamsSchema } from './params.js';
 export { modelParamsSchema } from './params.js';
 export * from './pareto.js';
@@ -20,6 +25,10 @@ export * from './prioritize-new.js';
 export * from './random.js';
 export * from './random-forest.js';
 export * from './ranked-list.js';
+export * from './recurrence/index.js';
+export * from './recurrence-forest.js';
+export * from './recurrence-gbt.js';
+export * from './recurrence-logistic.js';
 export * from './registry.js';
 export * from './sort-by-score.js';
 export * from './top-volume.js';

@@ -5,15 +5,19 @@ import { benchBacktest } from './backtest.js';
 import { BENCH_DIR, type BenchLine } from './common.js';
 import { benchForest } from './forest.js';
 import { benchIngest } from './ingest.js';
+import { benchLearners } from './learners.js';
 import { benchSynthYear } from './synth-year.js';
 import { benchTune } from './tune.js';
+import { benchTuneGeneral } from './tune-general.js';
 
 const benches: Record<string, () => Promise<BenchLine[]>> = {
   ingest: benchIngest,
   forest: benchForest,
+  learners: benchLearners,
   'synth-year': benchSynthYear,
   backtest: benchBacktest,
   tune: benchTune,
+  'tune-general': benchTuneGeneral,
 };
 
 const wanted = process.argv.slice(2);

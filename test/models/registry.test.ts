@@ -24,6 +24,10 @@ describe('model registry', () => {
       'Random',
       'Random_Forest',
       'CART',
+      'EWMA',
+      'Recurrence_Forest',
+      'Recurrence_GBT',
+      'Recurrence_Logistic',
     ]);
   });
 

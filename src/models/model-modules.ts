@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from '../util/errors.js';
+import { sha256 } from '../util/sha256.js';
+import { modelNames } from './registry.js';
+
+/** A module of the user's that registers models (issue 10, "your own model from outside src/"). */
+export interface ModelModule {
+  /** Absolute path. */
+  path: string;
+  /** sha256 of the file's bytes when it was loaded: the manifest records it, since the experiment runs its code. */
+  sha256: string;
+  /** The models it registered, in order. */
+  models: string[];
+}
+
+const loaded = new Map<string, ModelModule>();
+
+/**
+ * Loads modules that register models through the public API (`import { defineModel, registerModel } from 'aiplab'`),
+ * each once per process: a second load of the same path returns what the first registered. A path is resolved from
+ * `baseDir` (an experiment file's folder). TypeScript modules load because aiplab runs under tsx (the CLI, the
+ * notebooks' kernel and the tests all do). `where` names the key in errors, e.g. `exp.json: module`.
+ */
+export async function loadModelModules(
+  paths: readonly string[],
+  baseDir = '.',
+  where = 'module',
+): Promise<ModelModule[]> {
+  const out: ModelModule[] = [];
+  for (const [i, p] of paths.entries()) {
+    const key = paths.length > 1 ? `${where}[${i}]` : where;
+    const path = isAbsolute(p) ? p : resolve(baseDir, p);
+    const known = loaded.get(path);
+    if (known) {
+      out.push(known);
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (error) {
+      throw new UsageError(
+        `${key}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    const before = new Set(modelNames());
+    try {
+      await import(pathToFileURL(path).href);
+    } catch (error) {
+      throw new UsageError(`${key}: ${path} failed to load: ${(error as Error).message}`);
+    }
+    const models = modelNames().filter((n) => !before.has(n));
+    if (models.length === 0)
+      throw new UsageError(
+        `${key}: ${path} registered no model (call registerModel(defineModel({...})) from 'aiplab' in it)`,
+      );
+    const m: ModelModule = { path, sha256: sha256(bytes), models };
+    loaded.set(path, m);
+    out.push(m);
+  }
+  return out;
+}
+
+/** A module loaded by loadModelModules (by absolute path), or undefined. */
+export function loadedModelModule(path: string): ModelModule | undefined {
+  return loaded.get(path);
+}

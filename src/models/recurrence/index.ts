@@ -1,0 +1,3 @@
+export * from './recurrence-features.js';
+export * from './recurrence-model.js';
+export * from './recurrence-training-set.js';
