@@ -11,6 +11,7 @@ import type { Dataset } from '../days/dataset.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { FastScorer, FastScorerDay } from '../models/fast-scorer.js';
+import { knowledgeOptionsFor } from '../models/knowledge-options.js';
 import { selectList } from '../models/list-rule.js';
 import type { Model } from '../models/model.js';
 import { modelContext } from '../models/model-context.js';
@@ -246,11 +247,9 @@ export async function runTune(
     };
   });
 
-  const retainDays = Math.max(1, ...candidates.map((c) => c.model.historyDays));
-  const halfLives = [...new Set(candidates.flatMap((c) => c.model.halfLives))].sort((a, b) => a - b);
   const tables = new TableCache(dataset);
   const source = tables.asDataset();
-  const kb = new KnowledgeBase({ retainDays, halfLives });
+  const kb = new KnowledgeBase(knowledgeOptionsFor(candidates.map((c) => c.model)));
   const truthScratch = new TruthScratch();
   let excludedById: Uint8Array | undefined = exclude ? new Uint8Array(0) : undefined;
   let checked = 0;

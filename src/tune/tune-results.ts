@@ -224,6 +224,7 @@ export async function writeTuneResults(
         scoredDays: backtest.scoredDays,
         skipped: backtest.skipped,
         knownIps: backtest.knownIps,
+        unrankedModels: backtest.unrankedModels,
         warnings: backtest.warnings,
         timings: backtest.timings,
       },
