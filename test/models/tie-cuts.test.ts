@@ -14,7 +14,7 @@ import {
   modelContext,
   rankByScore,
 } from '../../src/index.js';
-import { memoryDataset, randomDays, table } from '../knowledge/memory-dataset.js';
+import { memoryDataset, randomDays, table, testRng } from '../knowledge/memory-dataset.js';
 
 /** (last seen desc, days active desc, flows desc, IP asc) as a comparator of ids. */
 function chain(view: KnowledgeView): (a: number, b: number) => number {
@@ -214,4 +214,54 @@ it('the random histories have ties the chain must break at each level', async ()
     for (const id of ids) groups.set(key(id, depth), (groups.get(key(id, depth)) ?? 0) + 1);
     expect([...groups.values()].some((n) => n > 1)).toBe(true);
   }
+});
+
+describe('rankByScore with a limit on a large knowledge base (the sampled floor of the selection)', () => {
+  const N = 50_000;
+  const kb = new KnowledgeBase();
+  const ips = Array.from({ length: N }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  kb.addDay({
+    date: '2024-02-01',
+    ip: ips,
+    flows: Float64Array.from(ips, (_, i) => 1 + (i % 7)),
+    duration: new Float64Array(N),
+    packets: new Float64Array(N),
+    bytes: new Float64Array(N),
+  });
+  kb.addDay({
+    date: '2024-02-02',
+    ip: ips.filter((_, i) => i % 3 === 0),
+    flows: Float64Array.from({ length: Math.ceil(N / 3) }, (_, i) => 1 + (i % 5)),
+    duration: new Float64Array(Math.ceil(N / 3)),
+    packets: new Float64Array(Math.ceil(N / 3)),
+    bytes: new Float64Array(Math.ceil(N / 3)),
+  });
+  const view = kb.asOf('2024-02-03');
+  const rng = testRng(5);
+  const cases: [string, (i: number) => number][] = [
+    ['continuous scores', () => rng(0, 1_000_000) / 1_000_000],
+    ['many ties (six values)', () => rng(0, 5)],
+    ['a few high scores, the rest tied at 0', (i) => (i % 9973 === 0 ? 1 + (i % 3) : 0)],
+    [
+      'high scores the even sample misses (every id ≡ 1 mod 7)',
+      (i) => (i % 7 === 1 ? 2 + rng(0, 3) : rng(0, 1)),
+    ],
+    // The sample takes every 6th id: here only those score high, so the floor it guesses is reached by too few IPs
+    // for a limit of 10 000 and the selection must fall back to every IP.
+    [
+      'high scores only on the sampled ids',
+      (i) => (i % 6 === 0 ? 10 + rng(0, 1_000_000) / 1e6 : rng(0, 1_000_000) / 1e6),
+    ],
+  ];
+  it.each(cases)('%s: the top K equal the head of the full ranking', (_name, score) => {
+    const scores = Float64Array.from({ length: view.size }, (_, i) => score(i));
+    const isCandidate = (id: number) => id % 4 !== 2;
+    for (const candidates of [undefined, isCandidate])
+      for (const limit of [1, 10, 500, 3000, 10_000]) {
+        const full = rankByScore(view, scores, candidates);
+        const top = rankByScore(view, scores, candidates, limit);
+        expect([...top.ids]).toEqual([...full.ids.subarray(0, limit)]);
+        expect([...top.scores]).toEqual([...full.scores.subarray(0, limit)]);
+      }
+  });
 });
