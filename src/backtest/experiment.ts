@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type ZodError, z } from 'zod';
 import { unknownNameMessage } from '../models/did-you-mean.js';
-import { getModel } from '../models/index.js';
+import { getModel, loadedModelModule, loadModelModules } from '../models/index.js';
 import { isDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
 import { getMetric, metricNames } from './metrics/index.js';
@@ -86,7 +86,51 @@ export const experimentHeadShape = {
   version: z.number().int().min(1),
   description: z.string().optional(),
   dataset: datasetSchema,
+  /** Modules (paths from the experiment file's folder) that register models: loaded before the models are named. */
+  module: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
 };
+
+/** A module an experiment loaded: the code it ran, recorded in the manifest. */
+export interface ExperimentModule {
+  /** Absolute path. */
+  path: string;
+  sha256: string;
+  /** The models it registered. */
+  models: string[];
+}
+
+function modulePaths(module: string | string[] | undefined): string[] {
+  return module === undefined ? [] : typeof module === 'string' ? [module] : module;
+}
+
+/**
+ * Loads the modules an experiment's data names (`module`: a path or a list, from `baseDir`), so that its models can be
+ * resolved: what readExperiment and readTuneExperiment do before validating. Each module is loaded once per process.
+ */
+export async function loadExperimentModules(data: unknown, source: string, baseDir: string): Promise<void> {
+  if (typeof data !== 'object' || data === null || !('module' in data)) return;
+  const module = (data as { module: unknown }).module;
+  const parsed = experimentHeadShape.module.safeParse(module);
+  if (!parsed.success) throw new UsageError(formatSchemaIssues(`${source}: module`, parsed.error));
+  await loadModelModules(modulePaths(parsed.data), baseDir, `${source}: module`);
+}
+
+/** The loaded modules of an experiment's `module` key; a module not loaded yet is a UsageError that says how. */
+export function experimentModules(
+  module: string | string[] | undefined,
+  source: string,
+  baseDir: string,
+): ExperimentModule[] {
+  return modulePaths(module).map((p, i, all) => {
+    const path = isAbsolute(p) ? p : resolve(baseDir, p);
+    const loaded = loadedModelModule(path);
+    if (loaded === undefined)
+      throw new UsageError(
+        `${source}: module${all.length > 1 ? `[${i}]` : ''}: ${path} is not loaded (readExperiment and readTuneExperiment load it; from the API, await loadModelModules first)`,
+      );
+    return { path, sha256: loaded.sha256, models: [...loaded.models] };
+  });
+}
 
 /** The keys a backtest and a tuning experiment share: how lists are cut, scored and summarised. */
 export const evaluationShape = {
@@ -149,6 +193,8 @@ export interface Experiment {
   seed: number;
   bootstrap: { resamples: number; level: number };
   allowlist?: string;
+  /** Modules that registered models for it (their code runs: the sha256 of each is recorded). */
+  modules?: ExperimentModule[];
 }
 
 /** A schema's issues as one line that names each bad key: `exp.json: models[0].name: Required; from: …`. */
@@ -176,6 +222,7 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
   if (!parsed.success) throw new UsageError(formatSchemaIssues(source, parsed.error));
   const e = parsed.data;
   if (e.from > e.to) throw new UsageError(`${source}: from (${e.from}) is after to (${e.to})`);
+  const modules = experimentModules(e.module, source, baseDir);
   const labels = new Set<string>();
   const models = e.models.map((m, i) => {
     let factory: ReturnType<typeof getModel>;
@@ -237,6 +284,7 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
   };
   if (e.description !== undefined) out.description = e.description;
   if (e.allowlist !== undefined) out.allowlist = abs(e.allowlist);
+  if (modules.length > 0) out.modules = modules;
   return out;
 }
 
@@ -263,7 +311,10 @@ export async function readExperimentData(path: string): Promise<unknown> {
 
 /** Reads an experiment file: JSON (`.json`) or YAML (`.yaml`, `.yml`); relative paths inside are from its folder. */
 export async function readExperiment(path: string): Promise<Experiment> {
-  return resolveExperiment(await readExperimentData(path), path, dirname(resolve(path)));
+  const data = await readExperimentData(path);
+  const baseDir = dirname(resolve(path));
+  await loadExperimentModules(data, path, baseDir);
+  return resolveExperiment(data, path, baseDir);
 }
 
 /**

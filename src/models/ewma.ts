@@ -26,6 +26,8 @@ export interface EwmaParams extends CommonModelParams {
   threshold: number;
 }
 
+let scratchScore = new Float64Array(0);
+
 const volumeCache = new WeakMap<KnowledgeView, Map<number, Float64Array>>();
 
 /**
@@ -100,7 +102,10 @@ export const ewmaModel = defineModel<EwmaParams>({
     let score = presence;
     if (params.volume > 0) {
       const volume = scaledVolume(view, params.halfLife);
-      score = new Float64Array(presence.length);
+      // Reused between calls: rankByScore copies the scores it lists, and rankings run one at a time.
+      if (scratchScore.length < presence.length)
+        scratchScore = new Float64Array(Math.max(presence.length, Math.ceil(scratchScore.length * 1.5)));
+      score = scratchScore.subarray(0, presence.length);
       const w = params.volume;
       for (let i = 0; i < score.length; i++) score[i] = presence[i]! + w * volume[i]!;
     }

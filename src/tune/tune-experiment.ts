@@ -5,9 +5,12 @@ import {
   daySchema,
   type Experiment,
   type ExperimentModel,
+  type ExperimentModule,
   evaluationShape,
   experimentHeadShape,
+  experimentModules,
   formatSchemaIssues,
+  loadExperimentModules,
   modelEntrySchema,
   readExperimentData,
   resolveExperiment,
@@ -163,6 +166,8 @@ export interface TuneExperiment {
   seed: number;
   bootstrap: { resamples: number; level: number };
   allowlist?: string;
+  /** Modules that registered models for it (their code runs: the sha256 of each is recorded). */
+  modules?: ExperimentModule[];
 }
 
 /** The objective's cut: the top K of every config's ranking, or each config's own (natural) list. */
@@ -341,6 +346,7 @@ export function resolveTuneExperiment(
   const fail = (message: string): never => {
     throw new UsageError(`${source}: ${message}`);
   };
+  const modules = experimentModules(e.module, source, baseDir);
   let factory: ReturnType<typeof getModel>;
   try {
     factory = getModel(e.model.name);
@@ -434,6 +440,7 @@ export function resolveTuneExperiment(
   };
   if (e.description !== undefined) out.description = e.description;
   if (backtest.allowlist !== undefined) out.allowlist = backtest.allowlist;
+  if (modules.length > 0) out.modules = modules;
   return out;
 }
 
@@ -452,7 +459,7 @@ function testWindowInput(
     models,
     budgets,
   };
-  for (const key of ['metrics', 'horizons', 'seed', 'bootstrap', 'allowlist'] as const)
+  for (const key of ['metrics', 'horizons', 'seed', 'bootstrap', 'allowlist', 'module'] as const)
     if (e[key] !== undefined) input[key] = e[key];
   return input;
 }
@@ -490,10 +497,14 @@ export function testWindowExperiment(
   };
   if (e.description !== undefined) backtest.description = e.description;
   if (e.allowlist !== undefined) backtest.allowlist = e.allowlist;
+  if (e.modules !== undefined) backtest.modules = structuredClone(e.modules);
   return backtest;
 }
 
 /** Reads a tuning experiment file (JSON or YAML); relative paths inside are from its folder. */
 export async function readTuneExperiment(path: string): Promise<TuneExperiment> {
-  return resolveTuneExperiment(await readExperimentData(path), path, dirname(resolve(path)));
+  const data = await readExperimentData(path);
+  const baseDir = dirname(resolve(path));
+  await loadExperimentModules(data, path, baseDir);
+  return resolveTuneExperiment(data, path, baseDir);
 }
