@@ -1,0 +1,2 @@
+export * from './logistic-regression-model.js';
+export * from './train-logistic-regression.js';
