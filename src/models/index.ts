@@ -12,6 +12,7 @@ export * from './ewma.js';
 export type { FastScorer, FastScorerDay } from './fast-scorer.js';
 export * from './history-warnings.js';
 export * from './knowledge-options.js';
+export * from './linear/index.js';
 export * from './list-rule.js';
 export * from './model.js';
 export * from './model-context.js';
