@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../util/errors.js';
+import { processGlobal } from '../util/process-global.js';
 import { sha256 } from '../util/sha256.js';
 import { modelNames } from './registry.js';
 
@@ -15,7 +16,8 @@ export interface ModelModule {
   models: string[];
 }
 
-const loaded = new Map<string, ModelModule>();
+/** Modules loaded in this process (on globalThis, as the model registry: one per process, whatever copy of aiplab loads). */
+const loaded = processGlobal('aiplab.models.modules', () => new Map<string, ModelModule>());
 
 /**
  * Loads modules that register models through the public API (`import { defineModel, registerModel } from 'aiplab'`),
@@ -47,7 +49,11 @@ export async function loadModelModules(
     }
     const before = new Set(modelNames());
     try {
-      await import(pathToFileURL(path).href);
+      // Loaded the way this copy of the core was: a core running as CommonJS with TypeScript hooked into require (a
+      // tslab notebook kernel under tsx requires it) requires the module too, so that its `import … from 'aiplab'`
+      // gets this very copy, not a second one; an ES-module core (the CLI, the tests) imports it.
+      if (typeof require === 'function' && require.extensions?.['.ts'] !== undefined) require(path);
+      else await import(pathToFileURL(path).href);
     } catch (error) {
       throw new UsageError(`${key}: ${path} failed to load: ${(error as Error).message}`);
     }

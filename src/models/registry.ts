@@ -1,9 +1,15 @@
 import { UsageError } from '../util/errors.js';
+import { processGlobal } from '../util/process-global.js';
 import { unknownNameMessage } from './did-you-mean.js';
 import type { Model, ModelFactory, ModelJSON } from './model.js';
 import type { CommonModelParams } from './params.js';
 
-const models = new Map<string, ModelFactory>();
+/**
+ * One registry per process, kept on globalThis: a module that registers a model may load another copy of aiplab's
+ * code than its caller's (a notebook kernel that `require`s the core while the module is `import`ed), and both must
+ * see the same models.
+ */
+const models = processGlobal('aiplab.models.registry', () => new Map<string, ModelFactory>());
 
 /** Adds a model (arquero's `addFunction`): a taken name is refused unless `override` is set. */
 export function registerModel<P extends CommonModelParams>(
