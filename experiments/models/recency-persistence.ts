@@ -20,8 +20,10 @@ import {
 
 export const recencyPersistenceModel = defineModel({
   name: 'Recency_Persistence',
-  summary: 'IPs ranked by active-day ratio × recency decay (an example module model; features after GreedyBear)',
-  source: 'experiments/models/recency-persistence.ts (example); features: GreedyBear active_days_ratio, days_since_last_seen',
+  summary:
+    'IPs ranked by active-day ratio × recency decay (an example module model; features after GreedyBear)',
+  source:
+    'experiments/models/recency-persistence.ts (example); features: GreedyBear active_days_ratio, days_since_last_seen',
   schema: modelParamsSchema({
     /** Days since last seen after which the recency factor halves. */
     halfLife: z.number().positive().default(2),

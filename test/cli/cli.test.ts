@@ -279,7 +279,9 @@ describe('aiplab CLI', () => {
     expect(r.stdout).toMatch(
       /^tune-pc-cowrie: 1000 configs of Prioritize_Consistent \(random search; skipped 0 all-zero weight vectors, 0 duplicates; fast scorer\) × 28 tuning days \(28 scored\) in \d+\.\d s\n/,
     );
-    expect(r.stdout).toContain('\ntune 2018-05-07 .. 2018-06-03 (28 scored), test 2018-06-04 .. 2018-07-02\n');
+    expect(r.stdout).toContain(
+      '\ntune 2018-05-07 .. 2018-06-03 (28 scored), test 2018-06-04 .. 2018-07-02\n',
+    );
     expect(r.stdout).toMatch(/\n {2}best c\d{4}: 0\.\d+ \(n = 28\) — weights \[flows /);
     expect(r.stdout).toMatch(/\n {2}default: +0\.\d+ \(n = 28\)\n/);
     expect(r.stdout).toMatch(/\ndefault params: weights \[flows 0\.05, /);
