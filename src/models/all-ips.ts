@@ -17,7 +17,7 @@ export interface AllIpsParams extends CommonModelParams {
 /** AllIPs (DESIGN §3; AIP models/all.py): every IP seen in [start, D-1]; unranked (score 1, in the tie order). */
 export const allIpsModel = defineModel<AllIpsParams>({
   name: 'AllIPs',
-  summary: 'every IP ever seen before D (since `start`)',
+  summary: 'every IP ever seen before D (since `start`) — AIP (all.py)',
   source: 'AIP lib/aip/models/all.py; DESIGN §3',
   unranked: () => true,
   schema: modelParamsSchema({

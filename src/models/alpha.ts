@@ -51,7 +51,7 @@ export function alphaRank(params: AlphaParams, ctx: ModelContext): RankedList {
 
 export const alphaModel = defineModel<AlphaParams>({
   name: 'Alpha',
-  summary: 'every IP seen in the last `lookback` days (default 1: yesterday)',
+  summary: 'every IP seen in the last `lookback` days (default 1: yesterday) — AIP (alpha.py)',
   source: 'AIP lib/aip/models/alpha.py; DESIGN §3',
   schema: alphaSchema(1),
   tunable: ALPHA_TUNABLE,

@@ -39,7 +39,8 @@ export function fitCart(params: CartParams, set: NextDayTrainingSet, ctx: ModelC
  */
 export const cartModel = defineModel<CartParams>({
   name: 'CART',
-  summary: 'IPs one decision tree, trained on who attacked yesterday, predicts will attack (rules printable)',
+  summary:
+    'IPs one decision tree, trained on who attacked yesterday, predicts will attack (rules printable) — CART (Breiman et al. 1984) on AIP’s features',
   source: 'DESIGN §3 (CART, Breiman et al. 1984); features and labels of AIP lib/aip/models/random_forest.py',
   schema: modelParamsSchema(classifierParamsShape({ maxDepth: 5, minSamplesLeaf: 10 })),
   tunable: classifierTunable({ min: 1, max: 12 }),

@@ -25,7 +25,7 @@ export interface ParetoParams extends CommonModelParams {
  */
 export const paretoModel = defineModel<ParetoParams>({
   name: 'Pareto',
-  summary: 'the IPs behind the top `share` of the window’s per-day volume (80/20 rule)',
+  summary: 'the IPs behind the top `share` of the window’s per-day volume (80/20 rule) — AIP (pareto.py)',
   source: 'AIP lib/aip/models/pareto.py; DESIGN §3',
   schema: modelParamsSchema({
     lookback: z.number().int().min(1).default(60),

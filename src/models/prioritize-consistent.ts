@@ -8,7 +8,8 @@ import { prioritizeFastScorer } from './prioritize-fast-scorer.js';
  */
 export const prioritizeConsistentModel = defineModel<PrioritizeParams>({
   name: 'Prioritize_Consistent',
-  summary: 'knowledge-base score favouring steady attackers (mean features, aip-consistent aging)',
+  summary:
+    'knowledge-base score favouring steady attackers (mean features, aip-consistent aging) — AIP (prioritize.py), O’Hara’s thesis',
   source: "AIP lib/aip/models/prioritize.py (Consistent), weights from O'Hara's thesis; DESIGN §3",
   schema: prioritizeSchema({
     weights: [0.05, 0.05, 0.05, 0.05, 0.2, 0.2, 0.2, 0.2],

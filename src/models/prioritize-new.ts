@@ -8,7 +8,8 @@ import { prioritizeFastScorer } from './prioritize-fast-scorer.js';
  */
 export const prioritizeNewModel = defineModel<PrioritizeParams>({
   name: 'Prioritize_New',
-  summary: 'knowledge-base score favouring heavy recent attackers (total features, aip-new aging)',
+  summary:
+    'knowledge-base score favouring heavy recent attackers (total features, aip-new aging) — AIP (prioritize.py), O’Hara’s thesis',
   source: "AIP lib/aip/models/prioritize.py (New), weights from O'Hara's thesis; DESIGN §3",
   schema: prioritizeSchema({
     weights: [0.2, 0.2, 0.2, 0.2, 0.05, 0.05, 0.05, 0.05],

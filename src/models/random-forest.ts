@@ -69,7 +69,7 @@ export function fitRandomForest(
 export const randomForestModel = defineModel<RandomForestParams>({
   name: 'Random_Forest',
   summary:
-    'IPs a random forest, trained on who attacked yesterday, predicts will attack (probability as score)',
+    'IPs a random forest, trained on who attacked yesterday, predicts will attack (probability as score) — AIP (random_forest.py)',
   source: 'AIP lib/aip/models/random_forest.py; DESIGN §3',
   schema: modelParamsSchema({
     trees: z.number().int().min(1).max(10_000).default(30),

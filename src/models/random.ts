@@ -28,7 +28,7 @@ function mixSeed(seed: number, day: number): number {
  */
 export const randomModel = defineModel<RandomParams>({
   name: 'Random',
-  summary: 'K IPs drawn at random from every IP known before D (seeded)',
+  summary: 'K IPs drawn at random from every IP known before D (seeded) — the chance baseline of DESIGN §3',
   source: 'DESIGN §3 (baseline)',
   schema: modelParamsSchema({
     K: z.number().int().min(1).nullable().default(1000),

@@ -20,7 +20,8 @@ export interface TopVolumeParams extends CommonModelParams {
  */
 export const topVolumeModel = defineModel<TopVolumeParams>({
   name: 'TopVolume',
-  summary: 'IPs ranked by total volume (flows by default), over a window or all history',
+  summary:
+    'IPs ranked by total volume (flows by default), over a window or all history — the worst-offenders baseline of DESIGN §3',
   source: 'DESIGN §3 (baseline)',
   schema: modelParamsSchema({
     lookback: z.number().int().min(1).nullable().default(null),

@@ -12,6 +12,14 @@ import {
 } from '../../src/index.js';
 
 describe('model registry', () => {
+  it('every model names where it comes from: a source, and the paper or system at the end of its summary', () => {
+    for (const name of modelNames()) {
+      const f = getModel(name);
+      expect(f.source.length, name).toBeGreaterThan(10);
+      expect(f.summary, name).toMatch(/ — \S/);
+    }
+  });
+
   it('holds the built-in models', () => {
     expect(modelNames()).toEqual([
       'Alpha',

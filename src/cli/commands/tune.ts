@@ -16,7 +16,7 @@ export function registerTune(program: Command): void {
   program
     .command('tune')
     .description(
-      'search model parameters on a tuning window, then backtest the best config beside the defaults on a later test window',
+      'search any model’s tunable parameters on tuning windows (one fold or rolling folds), then backtest each best config beside the defaults on the later test windows',
     )
     .argument('<experiment>', 'tuning experiment file (.json, .yaml or .yml)')
     .option('--out <dir>', 'results root: writes <out>/<id>/<UTC timestamp>/', 'results')
