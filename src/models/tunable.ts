@@ -57,3 +57,12 @@ export const BUDGET_TUNABLE: TunableParam = {
   listRule: true,
   doc: 'keep the top K instead of the model’s own list rule',
 };
+
+/** The probability threshold of a classifier's natural list (it lists the IPs above it): shared by the tree models. */
+export const PROBABILITY_THRESHOLD_TUNABLE: TunableParam = {
+  kind: 'number',
+  min: 0.05,
+  max: 0.95,
+  listRule: true,
+  doc: 'probability above which an IP is listed',
+};

@@ -1,42 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { openExperimentDataset, readTuneExperiment, testWindowExperiment } from '../../src/index.js';
-import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
+import type { BenchLine } from './common.js';
+import { runTuneChild, type TuneChildResult } from './run-tune-child.js';
 
 /** Issue 10's target: 200 EWMA configs × 60 days of 30 000 attackers a day on the general path in under 5 minutes. */
 const EWMA_TARGET_S = 300;
 
-interface ChildResult {
-  ms: number;
-  maxRssKb: number;
-  configs: number;
-  tuneDays: number;
-  scoredDays: number;
-  knownIps: number;
-  timings: { foldMs: number; prepareMs: number; configMs: number; testMs: number };
-  best: number;
-  default: number;
+async function runChild(experiment: Record<string, unknown>, name: string): Promise<TuneChildResult> {
+  return (await runTuneChild(experiment, name)).result;
 }
 
-async function runChild(experiment: Record<string, unknown>, name: string): Promise<ChildResult> {
-  mkdirSync(BENCH_DIR, { recursive: true });
-  const file = join(BENCH_DIR, `${name}.json`);
-  writeFileSync(file, `${JSON.stringify(experiment, null, 2)}\n`);
-  const cacheDir = join(BENCH_DIR, 'synth-cache');
-  process.stderr.write(`${name}: making (or reusing) the synthetic dataset ...\n`);
-  const resolved = await readTuneExperiment(file);
-  await openExperimentDataset(testWindowExperiment(resolved, resolved.model.params), { cacheDir });
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'bench', 'tune-child.ts'), file, cacheDir],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (r.status !== 0) throw new Error(`tune-child failed (exit ${r.status}, signal ${r.signal})`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
-}
-
-function lines(label: string, f: ChildResult, target?: number): BenchLine[] {
+function lines(label: string, f: TuneChildResult, target?: number): BenchLine[] {
   const s = f.ms / 1000;
   const t = f.timings;
   const configDays = f.configs * f.scoredDays;

@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { openExperimentDataset, readTuneExperiment, testWindowExperiment } from '../../src/index.js';
-import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
+import type { BenchLine } from './common.js';
+import { runTuneChild } from './run-tune-child.js';
 
 /** The issue's figure: 1000 configs × 60 days "finish in minutes"; the target here is 5 minutes. */
 const TARGET_S = 300;
@@ -38,40 +35,13 @@ export async function benchTune(): Promise<BenchLine[]> {
     bootstrap: { resamples: 200 },
     seed: 1,
   };
-  mkdirSync(BENCH_DIR, { recursive: true });
-  const file = join(BENCH_DIR, 'bench-tune.json');
-  writeFileSync(file, `${JSON.stringify(experiment, null, 2)}\n`);
-  const cacheDir = join(BENCH_DIR, 'synth-cache');
-  const t0 = performance.now();
-  process.stderr.write('making (or reusing) the synthetic dataset ...\n');
-  const resolved = await readTuneExperiment(file);
-  const dataset = await openExperimentDataset(testWindowExperiment(resolved, resolved.model.params), {
-    cacheDir,
-  });
-  const makeS = (performance.now() - t0) / 1000;
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'bench', 'tune-child.ts'), file, cacheDir],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  if (r.status !== 0) throw new Error(`tune-child failed (exit ${r.status}, signal ${r.signal})`);
-  const f = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-    ms: number;
-    maxRssKb: number;
-    configs: number;
-    tuneDays: number;
-    scoredDays: number;
-    knownIps: number;
-    timings: { foldMs: number; prepareMs: number; configMs: number; testMs: number };
-    best: number;
-    default: number;
-  };
+  const { result: f, datasetDays, makeS } = await runTuneChild(experiment, 'bench-tune');
   const s = f.ms / 1000;
   const configDays = f.configs * f.scoredDays;
   return [
     {
       name: 'dataset',
-      value: `${dataset.days.length} days × ${attackersPerDay} attackers (${makeS.toFixed(1)} s to make or open)`,
+      value: `${datasetDays} days × ${attackersPerDay} attackers (${makeS.toFixed(1)} s to make or open)`,
     },
     { name: 'known IPs at the end', value: String(f.knownIps) },
     {

@@ -6,7 +6,7 @@ import type { CommonModelParams } from '../params.js';
 import { emptyRankedList, type RankedList, rankByScore } from '../ranked-list.js';
 import type { ProbabilityClassifier } from '../trees/decision-tree.js';
 import { mixSeed } from '../trees/mix-seed.js';
-import type { TunableParams } from '../tunable.js';
+import { PROBABILITY_THRESHOLD_TUNABLE, type TunableParams } from '../tunable.js';
 import {
   type RecurrenceFeatureSet,
   recentIds,
@@ -62,13 +62,7 @@ export const RECURRENCE_TUNABLE: TunableParams = {
     integer: true,
     doc: 'IPs seen in these last days are scored',
   },
-  threshold: {
-    kind: 'number',
-    min: 0.05,
-    max: 0.95,
-    listRule: true,
-    doc: 'probability above which an IP is listed',
-  },
+  threshold: PROBABILITY_THRESHOLD_TUNABLE,
 };
 
 /** historyDays of a recurrence model: its label days (window rows and undo logs). */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ModelContext } from '../model-context.js';
 import type { CommonModelParams } from '../params.js';
 import { emptyRankedList, type RankedList, rankByScore } from '../ranked-list.js';
-import type { TunableParams } from '../tunable.js';
+import { PROBABILITY_THRESHOLD_TUNABLE, type TunableParams } from '../tunable.js';
 import { attackerFeatures } from './attacker-features.js';
 import type { ProbabilityClassifier } from './decision-tree.js';
 import { fitNextDay } from './fit-next-day.js';
@@ -67,13 +67,7 @@ export function classifierTunable(depth: { min: number; max: number }): TunableP
       doc: 'quantile bins per feature',
     },
     rankBy: { kind: 'enum', values: ['probability', 'prediction'], doc: 'rank by probability, or a 1/0 set' },
-    threshold: {
-      kind: 'number',
-      min: 0.05,
-      max: 0.95,
-      listRule: true,
-      doc: 'probability above which an IP is listed',
-    },
+    threshold: PROBABILITY_THRESHOLD_TUNABLE,
   };
 }
 
