@@ -37,6 +37,7 @@ describe('public API', () => {
         "NFT_TABLE",
         "PER_DAY_COLUMNS",
         "PRIORITIZE_TUNABLE",
+        "PROBABILITY_THRESHOLD_TUNABLE",
         "PUBLIC_IPV4",
         "RECURRENCE_TUNABLE",
         "SUMMARY_COLUMNS",
