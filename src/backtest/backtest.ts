@@ -3,9 +3,7 @@ import type { Dataset } from '../days/dataset.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createModel, knowledgeOptionsFor } from '../models/index.js';
-import type { ListRule } from '../models/list-rule.js';
 import { selectList } from '../models/list-rule.js';
-import type { Model } from '../models/model.js';
 import { modelContext } from '../models/model-context.js';
 import { headOf, type RankedList } from '../models/ranked-list.js';
 import { addDays, dayRange, parseDay } from '../util/dates.js';
@@ -16,6 +14,7 @@ import { ListHistory, StampMarks, scoreList } from './list-facts.js';
 import { getMetric, type Metric } from './metrics/index.js';
 import { TableCache } from './table-cache.js';
 import { buildTruth, type Truth, TruthScratch } from './truth.js';
+import { WarningCounts } from './warning-counts.js';
 
 /** One value of per_day.csv (long format). */
 export interface PerDayRow {
@@ -86,12 +85,6 @@ export function horizonMetricName(metric: string, horizon: number): string {
   return horizon === 0 ? metric : `${metric}_h${horizon}`;
 }
 
-function naturalList(model: Model, ranked: RankedList): RankedList {
-  const budget = model.params.budget;
-  const rule: ListRule | undefined = budget === null ? model.listRule : undefined;
-  return selectList(ranked, { rule, budget });
-}
-
 /**
  * Walks forward over `from .. to` (DESIGN §5): for each day D, folds the days before D into one knowledge base shared
  * by every model (folded once, in date order), ranks every model on the view as of D, cuts each ranking to every
@@ -140,7 +133,7 @@ export async function runBacktest(
   const rows: PerDayRow[] = [];
   const skipped: SkippedTarget[] = [];
   const scoredDays: string[] = [];
-  const warnings = new Map<string, number>();
+  const warnings = new WarningCounts();
   const timings: BacktestTimings = { totalMs: 0, foldMs: 0, truthMs: 0, scoreMs: 0, rankMs: {} };
   for (const m of models) timings.rankMs[m.label] = 0;
   const budgetLabels = budgets.map(budgetLabel);
@@ -186,15 +179,10 @@ export async function runBacktest(
     if (truths[0] !== null) scoredDays.push(date);
     timings.truthMs += performance.now() - t;
 
-    const warn = (message: string) => {
-      // Model.rank prefixes "<model> <date>: "; without the date, a day-after-day warning is counted, not repeated.
-      const key = message.replace(/^(\S+) \d{4}-\d{2}-\d{2}: /, '$1: ');
-      warnings.set(key, (warnings.get(key) ?? 0) + 1);
-    };
     const rank = (mi: number, limit: number | undefined): RankedList => {
       const { label, model } = models[mi]!;
       const tr = performance.now();
-      let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn }));
+      let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn: warnings.add }));
       if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
       timings.rankMs[label]! += performance.now() - tr;
       return ranked;
@@ -205,7 +193,7 @@ export async function runBacktest(
     for (const mi of referenced) {
       const ranked = rank(mi, undefined);
       rankedFirst.set(mi, ranked);
-      naturalSize.set(models[mi]!.label, naturalList(models[mi]!.model, ranked).ids.length);
+      naturalSize.set(models[mi]!.label, models[mi]!.model.naturalList(ranked).ids.length);
     }
     const ks = budgets.map((b) =>
       isMatchedBudget(b) ? Math.round(b.share * naturalSize.get(b.sizeOf)!) : b === 'natural' ? -1 : b,
@@ -220,7 +208,7 @@ export async function runBacktest(
       budgets.forEach((budget: Budget, bi) => {
         const natural = budget === 'natural';
         // A matched K may be 0 (an empty list); headOf is the top-K cut of selectList without its K >= 1 check.
-        const list = natural ? naturalList(model, ranked) : headOf(ranked, ks[bi]!);
+        const list = natural ? model.naturalList(ranked) : headOf(ranked, ks[bi]!);
         const k = natural ? list.ids.length : ks[bi]!;
         const history = histories[mi]![bi]!.add(list, day, columns);
         horizons.forEach((h, hi) => {
@@ -257,7 +245,7 @@ export async function runBacktest(
     skipped,
     metricColumns,
     rows,
-    warnings: [...warnings].map(([message, count]) => ({ message, count })),
+    warnings: warnings.list(),
     timings,
     knownIps: kb.size,
     unrankedModels: models.filter((m) => m.model.unranked).map((m) => m.label),

@@ -102,12 +102,16 @@ export class Model<P extends CommonModelParams = CommonModelParams> {
    * else the model's list rule (DESIGN §4).
    */
   run(ctx: ModelContext, options: { exclude?: (ip: string) => boolean } = {}): RankedList {
+    return this.naturalList(this.rank(ctx), options.exclude);
+  }
+
+  /**
+   * The model's own cut of a ranking (its natural list): the top `params.budget` if set, else its list rule, else every
+   * entry; `exclude` (the allowlist) is removed first. What `run` applies, and the backtest's `natural` budget.
+   */
+  naturalList(ranked: RankedList, exclude?: (ip: string) => boolean): RankedList {
     const budget = this.params.budget;
-    return selectList(this.rank(ctx), {
-      rule: budget === null ? this.listRule : undefined,
-      budget,
-      exclude: options.exclude,
-    });
+    return selectList(ranked, { rule: budget === null ? this.listRule : undefined, budget, exclude });
   }
 
   toJSON(): ModelJSON {

@@ -6,6 +6,7 @@ import { scoreList } from '../backtest/list-facts.js';
 import { getMetric } from '../backtest/metrics/index.js';
 import { TableCache } from '../backtest/table-cache.js';
 import { buildTruth, TruthScratch } from '../backtest/truth.js';
+import { WarningCounts } from '../backtest/warning-counts.js';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
@@ -230,7 +231,7 @@ export async function runTune(
   const scoredTuneDays: string[] = [];
   const skippedTuneDays: SkippedTarget[] = [];
   const timings: TuneTimings = { totalMs: 0, foldMs: 0, prepareMs: 0, configMs: 0, testMs: 0, analysisMs: 0 };
-  const warnings = new Map<string, number>();
+  const warnings = new WarningCounts();
 
   // Per fold: its days (indices into tuneDays), the configs still alive, its halving rungs.
   const defaultIndex = configs.length;
@@ -254,10 +255,6 @@ export async function runTune(
   let excludedById: Uint8Array | undefined = exclude ? new Uint8Array(0) : undefined;
   let checked = 0;
   const limit = budget !== 'natural' && !exclude ? budget : undefined;
-  const warn = (message: string) => {
-    const key = message.replace(/^(\S+) \d{4}-\d{2}-\d{2}: /, '$1: ');
-    warnings.set(key, (warnings.get(key) ?? 0) + 1);
-  };
 
   for (let di = 0; di < tuneDays.length; di++) {
     const date = tuneDays[di]!;
@@ -283,7 +280,7 @@ export async function runTune(
       }
       const truth = buildTruth(view, await source.readDayTable(date), truthScratch);
       const fastDay: FastScorerDay<unknown> | undefined = scorer?.day(view, excludedById);
-      const ctx = modelContext(view, { seed: experiment.seed, limit, warn });
+      const ctx = modelContext(view, { seed: experiment.seed, limit, warn: warnings.add });
       timings.prepareMs += performance.now() - t;
       t = performance.now();
       for (let i = 0; i < candidates.length; i++) {
@@ -296,13 +293,7 @@ export async function runTune(
         } else {
           let ranked = c.model.rank(ctx);
           if (exclude) ranked = selectList(ranked, { exclude });
-          list =
-            budget === 'natural'
-              ? selectList(ranked, {
-                  rule: c.model.params.budget === null ? c.model.listRule : undefined,
-                  budget: c.model.params.budget,
-                })
-              : selectList(ranked, { budget });
+          list = budget === 'natural' ? c.model.naturalList(ranked) : selectList(ranked, { budget });
         }
         values[i]![di] = metric.compute(
           scoreList(list, truth, budget === 'natural' ? list.ids.length : budget),
@@ -399,7 +390,7 @@ export async function runTune(
     test: { run: pooled, analysis: pooledAnalysis },
     generalPathConfigs,
     fastPath: useFast,
-    warnings: [...warnings].map(([message, count]) => ({ message, count })),
+    warnings: warnings.list(),
     timings,
     tuneDays,
     scoredTuneDays,
