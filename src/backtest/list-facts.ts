@@ -88,8 +88,8 @@ export class StampMarks {
 export class ListHistory {
   #previous: Int32Array | undefined;
   #previousDay = Number.NaN;
-  /** Per knowledge id: 0 if never listed, else the day of its first listing − observableFrom + 1 (2 bytes an IP). */
-  #firstListed = new Uint16Array(0);
+  /** Per knowledge id, one bit: listed on some earlier day (one bit an IP, so many models × budgets stay cheap). */
+  #listed = new Uint32Array(0);
   readonly #marks: StampMarks;
 
   /**
@@ -108,10 +108,11 @@ export class ListHistory {
   add(list: RankedList, day: number, columns: KnowledgeColumns): ListHistoryFacts {
     const ids = list.ids;
     const n = columns.firstSeen.length;
-    if (this.#firstListed.length < n) {
-      const grown = new Uint16Array(Math.max(n, Math.ceil(this.#firstListed.length * 1.5)));
-      grown.set(this.#firstListed);
-      this.#firstListed = grown;
+    const words = (n + 31) >>> 5;
+    if (this.#listed.length < words) {
+      const grown = new Uint32Array(Math.max(words, Math.ceil(this.#listed.length * 1.25)));
+      grown.set(this.#listed);
+      this.#listed = grown;
     }
     let previousSize = Number.NaN;
     let shared = Number.NaN;
@@ -123,15 +124,14 @@ export class ListHistory {
       for (let i = 0; i < ids.length; i++) if (mark[ids[i]!] === stamp) shared++;
       previousSize = prev.length;
     }
-    const offset = day - this.observableFrom + 1;
-    if (!(offset >= 1 && offset <= 0xffff))
-      throw new RangeError(`ListHistory: day ${day} is outside 1..65535 days after ${this.observableFrom}`);
     let firstListings = 0;
     let latencyDays = 0;
+    const listed = this.#listed;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (this.#firstListed[id] !== 0) continue;
-      this.#firstListed[id] = offset;
+      const bit = 1 << (id & 31);
+      if ((listed[id >>> 5]! & bit) !== 0) continue;
+      listed[id >>> 5] = listed[id >>> 5]! | bit;
       const first = columns.firstSeen[id]!;
       if (first >= this.observableFrom) {
         firstListings++;

@@ -162,6 +162,12 @@ class View implements KnowledgeView {
     return this.copy?.base ?? liveColumns(s, this.size);
   }
 
+  /** The knowledge base's state, for a live view (checked current), else undefined (internal: liveState). */
+  liveState(): KnowledgeState | undefined {
+    const s = this.access();
+    return this.copy === undefined && this.size === s.n ? s : undefined;
+  }
+
   /** The history columns and the observed-day count (for viewHistory). */
   history(): ViewHistory {
     const s = this.access();
@@ -348,6 +354,14 @@ export function viewHistory(view: KnowledgeView): ViewHistory {
   if (!(view instanceof View))
     throw new UsageError('history features: the view was not made by a KnowledgeBase (asOf or previous)');
   return view.history();
+}
+
+/**
+ * The knowledge base's own state behind a live view (internal: the fast paths of the models read its recency groups
+ * and columns; never write it), or undefined for a view made by previous() or not by a KnowledgeBase.
+ */
+export function liveState(view: KnowledgeView): KnowledgeState | undefined {
+  return view instanceof View ? view.liveState() : undefined;
 }
 
 /** A live view of the state behind `access` as of `day` (internal: KnowledgeBase.asOf makes these). */

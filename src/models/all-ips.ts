@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDay, parseDay } from '../util/dates.js';
+import { recentPrefix } from './bounded-top.js';
 import { warnAboutGaps, warnIfNoKnowledge } from './history-warnings.js';
 import { defineModel } from './model.js';
 import { type CommonModelParams, modelParamsSchema } from './params.js';
@@ -29,6 +30,8 @@ export const allIpsModel = defineModel<AllIpsParams>({
     const first = parseDay(view.firstDay!)!;
     const start = params.start === null ? first : Math.max(first, parseDay(params.start)!);
     warnAboutGaps(ctx, start, `history since ${params.start ?? view.firstDay}`);
+    const fast = recentPrefix(view, start, ctx.limit, () => 1);
+    if (fast !== undefined) return fast;
     const { lastSeen } = view.columns();
     const score = new Float64Array(view.size).fill(1);
     return rankByScore(view, score, (id) => lastSeen[id]! >= start, ctx.limit);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recentPrefix } from './bounded-top.js';
 import { warnAboutGaps, warnIfNoKnowledge } from './history-warnings.js';
 import { defineModel } from './model.js';
 import type { ModelContext } from './model-context.js';
@@ -41,6 +42,11 @@ export function alphaRank(params: AlphaParams, ctx: ModelContext): RankedList {
   const view = ctx.knowledge;
   const from = view.day - params.lookback;
   warnAboutGaps(ctx, from, `lookback window of ${params.lookback} day(s)`);
+  const day = view.day;
+  const fast = recentPrefix(view, from, ctx.limit, (lastSeen) =>
+    params.score === 'flat' ? 1 : 1 / (day - lastSeen),
+  );
+  if (fast !== undefined) return fast;
   const { lastSeen } = view.columns();
   const score = new Float64Array(view.size);
   for (let id = 0; id < view.size; id++) {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { type KnowledgeView, liveState } from '../knowledge/knowledge-view.js';
+import { recencyGroupsOf } from '../knowledge/recency-groups.js';
+import { rankSubset } from './bounded-top.js';
 import { warnAboutGaps, warnIfNoKnowledge } from './history-warnings.js';
 import { defineModel } from './model.js';
 import { type CommonModelParams, modelParamsSchema } from './params.js';
@@ -64,17 +67,59 @@ export const paretoModel = defineModel<ParetoParams>({
       ctx.warn(`no ${params.column} in the lookback window: empty list`);
       return emptyRankedList();
     }
-    const order = view.tieOrder();
     const limit = params.share * 100;
     // Whole numbers add up exactly in any order (below 2^53), so the cut can be found without sorting the rows;
     // other values (durations) are cut exactly as AIP does it: sorted, then summed row by row.
     const score =
       wholeNumbers && total < Number.MAX_SAFE_INTEGER
-        ? paretoScoresBySelect(view.size, order, rowId, rowValue, total, limit)
-        : paretoScoresBySort(view.size, order, rowId, rowValue, total, limit);
-    return rankByScore(view, score, (id) => score[id]! >= 0, ctx.limit);
+        ? paretoScoresBySelect(view.size, tieWalk(view), rowId, rowValue, total, limit)
+        : paretoScoresBySort(view.size, view.tieOrder(), rowId, rowValue, total, limit);
+    // The listed IPs are among the window's: rank those (O(rows)), not every known IP.
+    if (seenScratch.length < view.size) seenScratch = new Uint8Array(Math.ceil(view.size * 1.25));
+    const seen = seenScratch;
+    const listed: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      const id = rowId[r]!;
+      if (score[id]! >= 0 && seen[id] === 0) {
+        seen[id] = 1;
+        listed.push(id);
+      }
+    }
+    for (const id of listed) seen[id] = 0;
+    return (
+      rankSubset(view, Int32Array.from(listed), score, ctx.limit) ??
+      rankByScore(view, score, (id) => score[id]! >= 0, ctx.limit)
+    );
   },
 });
+
+/** One byte per known IP, all 0 between calls (the listed ids are set, then reset): no allocation per call. */
+let seenScratch = new Uint8Array(0);
+
+/**
+ * A walk of the view's tie order: calls `visit` for each id in order until it returns false. From the recency groups
+ * for a live view (it stops early without touching the rest), else over view.tieOrder().
+ */
+function tieWalk(view: KnowledgeView): (visit: (id: number) => boolean) => void {
+  const s = liveState(view);
+  if (s !== undefined) {
+    return (visit) => {
+      const { groups } = recencyGroupsOf(s);
+      const { lastSeen } = s;
+      for (let g = groups.length - 1; g >= 0; g--) {
+        const group = groups[g]!;
+        for (let i = 0; i < group.ids.length; i++) {
+          const id = group.ids[i]!;
+          if (lastSeen[id] === group.day && !visit(id)) return;
+        }
+      }
+    };
+  }
+  return (visit) => {
+    const order = view.tieOrder();
+    for (let k = 0; k < order.length; k++) if (!visit(order[k]!)) return;
+  };
+}
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -121,7 +166,7 @@ function paretoScoresBySort(
  */
 function paretoScoresBySelect(
   size: number,
-  tieOrder: Int32Array,
+  walk: (visit: (id: number) => boolean) => void,
   rowId: Int32Array,
   rowValue: Float64Array,
   total: number,
@@ -199,14 +244,15 @@ function paretoScoresBySelect(
     take++;
   }
   if (take > 0) {
-    const inGroup = new Int32Array(size);
-    for (const row of candidates) inGroup[rowId[row]!]!++;
-    for (let k = 0; k < tieOrder.length && take > 0; k++) {
-      const id = tieOrder[k]!;
-      if (inGroup[id] === 0) continue;
-      take -= inGroup[id]!;
+    const inGroup = new Map<number, number>();
+    for (const row of candidates) inGroup.set(rowId[row]!, (inGroup.get(rowId[row]!) ?? 0) + 1);
+    walk((id) => {
+      const count = inGroup.get(id);
+      if (count === undefined) return true;
+      take -= count;
       keep(id, top);
-    }
+      return take > 0;
+    });
   }
   return score;
 }

@@ -3,6 +3,8 @@ import { AIP_FEATURES, aipFeatures } from '../knowledge/aip-features.js';
 import type { KnowledgeView } from '../knowledge/knowledge-view.js';
 import { parseDay } from '../util/dates.js';
 import './decay/builtin.js';
+import type { RecencyGroup } from '../knowledge/recency-groups.js';
+import { boundedTopK, padBound } from './bounded-top.js';
 import type { DecayFunction, DecayJSON } from './decay/decay-function.js';
 import { createDecay } from './decay/registry.js';
 import { warnAboutGaps, warnIfNoKnowledge } from './history-warnings.js';
@@ -224,6 +226,10 @@ export function prioritizeRank(params: PrioritizeParams, ctx: ModelContext): Ran
   if (warnIfNoKnowledge(ctx)) return emptyRankedList();
   const view = ctx.knowledge;
   warnAboutGaps(ctx, parseDay(view.firstDay!)!, 'the knowledge');
+  if (ctx.limit !== undefined) {
+    const fast = prioritizeTopK(view, params, createDecay(params.decay), ctx.limit);
+    if (fast !== undefined) return fast;
+  }
   const score = prioritizeScores(view, params);
   for (let i = 0; i < score.length; i++) {
     if (!Number.isFinite(score[i]!)) {
@@ -232,4 +238,193 @@ export function prioritizeRank(params: PrioritizeParams, ctx: ModelContext): Ran
     }
   }
   return rankByScore(view, score, undefined, ctx.limit);
+}
+
+/** Min and max of each of AIP's eight raw features over every IP of a view (one pass, cached per view). */
+const extremesCache = new WeakMap<KnowledgeView, { min: Float64Array; max: Float64Array }>();
+
+function aipFeatureExtremes(view: KnowledgeView): { min: Float64Array; max: Float64Array } {
+  let e = extremesCache.get(view);
+  if (e !== undefined) return e;
+  const c = view.columns();
+  const n = view.size;
+  const { flows, duration, bytes, packets, daysActive } = c;
+  let min0 = Number.POSITIVE_INFINITY;
+  let min1 = min0;
+  let min2 = min0;
+  let min3 = min0;
+  let min4 = min0;
+  let min5 = min0;
+  let min6 = min0;
+  let min7 = min0;
+  let max0 = Number.NEGATIVE_INFINITY;
+  let max1 = max0;
+  let max2 = max0;
+  let max3 = max0;
+  let max4 = max0;
+  let max5 = max0;
+  let max6 = max0;
+  let max7 = max0;
+  for (let i = 0; i < n; i++) {
+    const f = flows[i]!;
+    const du = duration[i]!;
+    const by = bytes[i]!;
+    const pk = packets[i]!;
+    // The features as aipFeatures computes them.
+    const m4 = f / daysActive[i]!;
+    const m5 = du / f;
+    const m6 = by / f;
+    const m7 = pk / f;
+    if (f < min0) min0 = f;
+    if (f > max0) max0 = f;
+    if (du < min1) min1 = du;
+    if (du > max1) max1 = du;
+    if (by < min2) min2 = by;
+    if (by > max2) max2 = by;
+    if (pk < min3) min3 = pk;
+    if (pk > max3) max3 = pk;
+    if (m4 < min4) min4 = m4;
+    if (m4 > max4) max4 = m4;
+    if (m5 < min5) min5 = m5;
+    if (m5 > max5) max5 = m5;
+    if (m6 < min6) min6 = m6;
+    if (m6 > max6) max6 = m6;
+    if (m7 < min7) min7 = m7;
+    if (m7 > max7) max7 = m7;
+  }
+  e = {
+    min: Float64Array.of(min0, min1, min2, min3, min4, min5, min6, min7),
+    max: Float64Array.of(max0, max1, max2, max3, max4, max5, max6, max7),
+  };
+  extremesCache.set(view, e);
+  return e;
+}
+
+/**
+ * The scaling `normalize` applies to one value of a column with these extremes, as one function of the value, by
+ * the same arithmetic (so a score computed member by member equals the vectorised one bit for bit). Monotone
+ * non-decreasing, so the scaled extremes of a chunk bound its members'.
+ */
+function scaler(how: Normalization, min: number, max: number): (v: number) => number {
+  if (how === 'none') return (v) => v;
+  if (how === 'max') return max > 0 ? (v) => v / max : () => 0;
+  const range = max - min;
+  return range > 0 && Number.isFinite(range) ? (v) => (v - min) / range : () => 0;
+}
+
+/** Max and min of `values[lo..hi]` by a sparse table, O(1) a query after O(T log T). */
+class RangeExtremes {
+  readonly #max: Float64Array[];
+  readonly #min: Float64Array[];
+  constructor(values: Float64Array) {
+    this.#max = [values];
+    this.#min = [values];
+    for (let w = 1; 2 * w <= values.length; w *= 2) {
+      const pm = this.#max[this.#max.length - 1]!;
+      const pn = this.#min[this.#min.length - 1]!;
+      const len = pm.length - w;
+      const m = new Float64Array(len);
+      const n = new Float64Array(len);
+      for (let i = 0; i < len; i++) {
+        m[i] = Math.max(pm[i]!, pm[i + w]!);
+        n[i] = Math.min(pn[i]!, pn[i + w]!);
+      }
+      this.#max.push(m);
+      this.#min.push(n);
+    }
+  }
+  max(lo: number, hi: number): number {
+    const level = 31 - Math.clz32(hi - lo + 1);
+    const t = this.#max[level]!;
+    return Math.max(t[lo]!, t[hi - (1 << level) + 1]!);
+  }
+  min(lo: number, hi: number): number {
+    const level = 31 - Math.clz32(hi - lo + 1);
+    const t = this.#min[level]!;
+    return Math.min(t[lo]!, t[hi - (1 << level) + 1]!);
+  }
+}
+
+/**
+ * The first `limit` of prioritizeRank's ranking without scoring every IP (bounded-top.ts): a chunk of IPs last seen
+ * on the same day L has one d = D − L, its members' t = L − first_seen lie between its first-seen extremes, and its
+ * scaled feature extremes bound the weighted sum; the bound is the largest product of the sum's and the aging's
+ * extremes. Undefined (the caller scores every IP) for log-min-max scaling, a view made by previous(), or an aging
+ * or score that is not a finite number somewhere (the full path warns about those).
+ */
+function prioritizeTopK(
+  view: KnowledgeView,
+  params: PrioritizeParams,
+  decay: DecayFunction,
+  limit: number,
+): RankedList | undefined {
+  if (params.normalization === 'log-min-max') return undefined;
+  const { min, max } = aipFeatureExtremes(view);
+  const scale = Array.from({ length: 8 }, (_, j) => scaler(params.normalization, min[j]!, max[j]!));
+  const [s0, s1, s2, s3, s4, s5, s6, s7] = scale as [
+    (v: number) => number,
+    (v: number) => number,
+    (v: number) => number,
+    (v: number) => number,
+    (v: number) => number,
+    (v: number) => number,
+    (v: number) => number,
+    (v: number) => number,
+  ];
+  const w = params.weights as PrioritizeWeights;
+  const { flows, duration, bytes, packets, daysActive, firstSeen } = view.columns();
+  const day = view.day;
+  const firstDay = parseDay(view.firstDay!)!;
+  const at = decay.at;
+  // Per group: the aging of each t (0 .. L − first day) and its range extremes.
+  const agingByGroup = new Map<RecencyGroup, { aging: Float64Array; extremes: RangeExtremes }>();
+  const hi = new Float64Array(8);
+  const lo = new Float64Array(8);
+  return boundedTopK(view, limit, {
+    group: (g) => {
+      const d = day - g.day;
+      const aging = new Float64Array(g.day - firstDay + 1);
+      for (let t = 0; t < aging.length; t++) {
+        const a = at(d, t);
+        if (!Number.isFinite(a)) return false;
+        aging[t] = a;
+      }
+      agingByGroup.set(g, { aging, extremes: new RangeExtremes(aging) });
+      return true;
+    },
+    bound: (g, stats, c) => {
+      if (stats.firstSeenMin[c]! > stats.firstSeenMax[c]!) return Number.NEGATIVE_INFINITY;
+      const ex = agingByGroup.get(g)!.extremes;
+      const tLo = g.day - stats.firstSeenMax[c]!;
+      const tHi = g.day - stats.firstSeenMin[c]!;
+      const aMax = ex.max(tLo, tHi);
+      const aMin = ex.min(tLo, tHi);
+      for (let j = 0; j < 8; j++) {
+        const a = scale[j]!(stats.max[c * 8 + j]!) * w[j]!;
+        const b = scale[j]!(stats.min[c * 8 + j]!) * w[j]!;
+        hi[j] = Math.max(a, b);
+        lo[j] = Math.min(a, b);
+      }
+      const sumHi = hi[0]! + hi[1]! + hi[2]! + hi[3]! + hi[4]! + hi[5]! + hi[6]! + hi[7]!;
+      const sumLo = lo[0]! + lo[1]! + lo[2]! + lo[3]! + lo[4]! + lo[5]! + lo[6]! + lo[7]!;
+      const b = Math.max(sumHi * aMax, sumHi * aMin, sumLo * aMax, sumLo * aMin);
+      return Number.isFinite(b) ? padBound(b) : Number.NaN;
+    },
+    score: (id, g) => {
+      const f = flows[id]!;
+      const aging = agingByGroup.get(g)!.aging;
+      return prioritizeScore(
+        s0(f),
+        s1(duration[id]!),
+        s2(bytes[id]!),
+        s3(packets[id]!),
+        s4(f / daysActive[id]!),
+        s5(duration[id]! / f),
+        s6(bytes[id]! / f),
+        s7(packets[id]! / f),
+        w,
+        aging[g.day - firstSeen[id]!]!,
+      );
+    },
+  });
 }

@@ -1,5 +1,8 @@
 import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 import { z } from 'zod';
+import { ipOrderOf } from '../knowledge/ip-order.js';
+import { liveState } from '../knowledge/knowledge-view.js';
+import { rankedListOf } from './bounded-top.js';
 import { warnIfNoKnowledge } from './history-warnings.js';
 import { defineModel } from './model.js';
 import { type CommonModelParams, modelParamsSchema } from './params.js';
@@ -40,11 +43,29 @@ export const randomModel = defineModel<RandomParams>({
   rank: (params, ctx) => {
     if (warnIfNoKnowledge(ctx)) return emptyRankedList();
     const view = ctx.knowledge;
-    const pool = view.ipOrder();
-    const n = pool.length;
+    const state = liveState(view);
+    const n = view.size;
     const k = params.K === null ? n : Math.min(params.K, n);
     const rng = xoroshiro128plus(mixSeed(params.seed ?? ctx.seed, view.day));
     for (let i = 0; i < 16; i++) rng.unsafeNext(); // the first outputs echo the seed
+    // Only the first `limit` draws are listed when the caller needs no more: the draws after them change nothing
+    // before them. A small draw swaps through a map over the IP order (read, never copied): O(draws), not O(IPs).
+    const draws = ctx.limit === undefined ? k : Math.min(k, ctx.limit);
+    if (state !== undefined && draws <= n / 8) {
+      const order = ipOrderOf(state);
+      const swapped = new Map<number, number>();
+      const ids = new Int32Array(draws);
+      const scores = new Float64Array(draws);
+      for (let i = 0; i < draws; i++) {
+        const j = unsafeUniformIntDistribution(i, n - 1, rng);
+        const picked = swapped.get(j) ?? order[j]!;
+        swapped.set(j, swapped.get(i) ?? order[i]!);
+        ids[i] = picked;
+        scores[i] = (k - i) / k;
+      }
+      return rankedListOf(view, ids, scores);
+    }
+    const pool = view.ipOrder();
     const score = new Float64Array(n);
     for (let i = 0; i < k; i++) {
       const j = unsafeUniformIntDistribution(i, n - 1, rng);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { FEATURES } from '../knowledge/recency-groups.js';
 import { parseDay } from '../util/dates.js';
+import { boundedTopK } from './bounded-top.js';
 import { warnAboutGaps, warnIfNoKnowledge } from './history-warnings.js';
 import { defineModel } from './model.js';
 import { type CommonModelParams, modelParamsSchema } from './params.js';
@@ -12,6 +14,9 @@ export interface TopVolumeParams extends CommonModelParams {
   /** @default 'flows' */
   column: DayColumn;
 }
+
+/** The index of each volume column among AIP's eight features (the chunk stats' order). */
+const FEATURE_OF_COLUMN: Record<DayColumn, number> = { flows: 0, duration: 1, bytes: 2, packets: 3 };
 
 /**
  * TopVolume (DESIGN §3 baseline): the worst offenders by volume — every IP with a row in the window (or every known
@@ -44,7 +49,17 @@ export const topVolumeModel = defineModel<TopVolumeParams>({
     const view = ctx.knowledge;
     if (params.lookback === null) {
       warnAboutGaps(ctx, parseDay(view.firstDay!)!, 'the knowledge');
-      return rankByScore(view, view.columns()[params.column], undefined, ctx.limit);
+      const values = view.columns()[params.column];
+      if (ctx.limit !== undefined) {
+        // The column's maximum over a chunk bounds its members' scores: only the chunks that reach the cut are read.
+        const j = FEATURE_OF_COLUMN[params.column];
+        const fast = boundedTopK(view, ctx.limit, {
+          bound: (_g, stats, c) => stats.max[c * FEATURES + j]!,
+          score: (id) => values[id]!,
+        });
+        if (fast !== undefined) return fast;
+      }
+      return rankByScore(view, values, undefined, ctx.limit);
     }
     const window = view.window(params.lookback);
     warnAboutGaps(ctx, view.day - params.lookback, `lookback window of ${params.lookback} day(s)`);
