@@ -63,6 +63,11 @@ export interface KnowledgeView {
   columns(): KnowledgeColumns;
   /** IP text of an id. */
   ip(id: number): string;
+  /**
+   * The IP text of an id known to this view, as a function that stays valid after the view is gone (an id's IP never
+   * changes): for lists whose IP texts are made only when read.
+   */
+  ipText(): (id: number) => string;
   /** Id of an IP known before D, or undefined. */
   idOf(ip: string): number | undefined;
   /** Ids of many IPs at once (-1 for an IP not known before D): one check, one pass. */
@@ -188,6 +193,16 @@ class View implements KnowledgeView {
     if (!Number.isInteger(id) || id < 0 || id >= this.size)
       throw new RangeError(`no IP with id ${id} (${this.size} known)`);
     return s.index.text(id, s.ipKeys);
+  }
+
+  ipText(): (id: number) => string {
+    const s = this.access();
+    const size = this.size;
+    return (id) => {
+      if (!Number.isInteger(id) || id < 0 || id >= size)
+        throw new RangeError(`no IP with id ${id} (${size} known)`);
+      return s.index.text(id, s.ipKeys);
+    };
   }
 
   idOf(ip: string): number | undefined {

@@ -10,7 +10,7 @@ import {
 } from '../knowledge/recency-groups.js';
 import { kthLargest } from '../util/kth-largest.js';
 import { sortByScoreDesc } from '../util/sort-by-score.js';
-import type { RankedList } from './ranked-list.js';
+import { idRankedList, type RankedList } from './ranked-list.js';
 
 /**
  * Ranked lists made from the knowledge base's recency groups (knowledge/recency-groups.ts) instead of a pass over
@@ -31,12 +31,8 @@ export function tieComparator(s: KnowledgeState): (a: number, b: number) => numb
 
 /** A ranked list of the given ids and scores (scores + 0: no -0), with their IP texts. */
 export function rankedListOf(view: KnowledgeView, ids: Int32Array, scores: Float64Array): RankedList {
-  const ips: string[] = new Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    scores[i] = scores[i]! + 0;
-    ips[i] = view.ip(ids[i]!);
-  }
-  return { ids, scores, ips };
+  for (let i = 0; i < ids.length; i++) scores[i] = scores[i]! + 0;
+  return idRankedList(ids, scores, view.ipText());
 }
 
 /**

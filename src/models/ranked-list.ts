@@ -75,12 +75,36 @@ function tieRankOf(view: KnowledgeView): Int32Array {
 
 function listOf(view: KnowledgeView, ids: Int32Array, scoreById: Float64Array): RankedList {
   const scores = new Float64Array(ids.length);
-  const ips: string[] = new Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    scores[i] = scoreById[ids[i]!]! + 0;
-    ips[i] = view.ip(ids[i]!);
-  }
-  return { ids, scores, ips };
+  for (let i = 0; i < ids.length; i++) scores[i] = scoreById[ids[i]!]! + 0;
+  return idRankedList(ids, scores, view.ipText());
+}
+
+/** How the IP texts of a lazy list are made (kept for its heads). */
+const textOfList = new WeakMap<RankedList, (id: number) => string>();
+
+/**
+ * A ranked list whose IP texts are made on first read of `ips` (a backtest scores lists by id and never reads them:
+ * no string per listed IP per day). `textOf` must stay valid after the view is gone (KnowledgeView.ipText()).
+ */
+export function idRankedList(
+  ids: Int32Array,
+  scores: Float64Array,
+  textOf: (id: number) => string,
+): RankedList {
+  let ips: string[] | undefined;
+  const list: RankedList = {
+    ids,
+    scores,
+    get ips(): readonly string[] {
+      if (ips === undefined) {
+        ips = new Array(ids.length);
+        for (let i = 0; i < ids.length; i++) ips[i] = textOf(ids[i]!);
+      }
+      return ips;
+    },
+  };
+  textOfList.set(list, textOf);
+  return list;
 }
 
 /** Scratch of rankTop, grown and reused (rankings run one at a time): no array of the size of the knowledge per call. */
@@ -188,6 +212,8 @@ function rankTop(
 /** The first `length` entries (a copy). */
 export function headOf(list: RankedList, length: number): RankedList {
   const k = Math.max(0, Math.min(length, list.ids.length));
+  const textOf = textOfList.get(list);
+  if (textOf !== undefined) return idRankedList(list.ids.slice(0, k), list.scores.slice(0, k), textOf);
   return {
     ids: list.ids.slice(0, k),
     scores: list.scores.slice(0, k),

@@ -15,32 +15,36 @@ export function sortByScoreDesc(order: Int32Array, keyOf: Float64Array): Int32Ar
     if (Number.isNaN(keyOf[order[i]!]!)) throw new RangeError(`score of candidate ${order[i]} is NaN`);
   }
   if (n <= SMALL) return insertionSort(order, keyOf);
-  const f = new Float64Array(n);
+  // Scratch buffers grown and reused across calls (sorts run one at a time): no allocation but the result.
+  if (scratchF.length < n) {
+    const cap = Math.max(n, Math.ceil(scratchF.length * 1.5));
+    scratchF = new Float64Array(cap);
+    scratchW = new Uint32Array(scratchF.buffer);
+    for (let b = 0; b < 4; b++) scratchU32[b] = new Uint32Array(cap);
+    scratchIdx = new Int32Array(cap);
+  }
+  const f = scratchF;
+  const w = scratchW;
   for (let i = 0; i < n; i++) f[i] = keyOf[order[i]!]! + 0; // + 0 turns -0 into 0
-  const w = new Uint32Array(f.buffer);
   // Map each float to an unsigned 64-bit key that sorts descending: ascending transform (flip sign bit, or all bits
   // for negatives), then invert every bit.
+  let hiK = scratchU32[0]!;
+  let loK = scratchU32[1]!;
   for (let i = 0; i < n; i++) {
     const hi = w[2 * i + HI]!;
     if (hi & 0x80000000) {
-      w[2 * i + HI] = hi; // ~(~hi)
-      w[2 * i + LO] = w[2 * i + LO]!;
+      hiK[i] = hi; // ~(~hi)
+      loK[i] = w[2 * i + LO]!;
     } else {
-      w[2 * i + HI] = ~(hi ^ 0x80000000) >>> 0;
-      w[2 * i + LO] = ~w[2 * i + LO]! >>> 0;
+      hiK[i] = ~(hi ^ 0x80000000) >>> 0;
+      loK[i] = ~w[2 * i + LO]! >>> 0;
     }
   }
   let idx = order.slice();
-  let hiK = new Uint32Array(n);
-  let loK = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    hiK[i] = w[2 * i + HI]!;
-    loK[i] = w[2 * i + LO]!;
-  }
-  let idx2 = new Int32Array(n);
-  let hi2 = new Uint32Array(n);
-  let lo2 = new Uint32Array(n);
-  const count = new Int32Array(65_537);
+  let idx2 = scratchIdx;
+  let hi2 = scratchU32[2]!;
+  let lo2 = scratchU32[3]!;
+  const count = scratchCount;
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? loK : hiK;
     const shift = pass % 2 === 0 ? 0 : 16;
@@ -58,8 +62,15 @@ export function sortByScoreDesc(order: Int32Array, keyOf: Float64Array): Int32Ar
     [hiK, hi2] = [hi2, hiK];
     [loK, lo2] = [lo2, loK];
   }
-  return idx;
+  // After an odd number of passes the result sits in the scratch: hand out a copy of its first n.
+  return idx === scratchIdx ? idx.slice(0, n) : idx;
 }
+
+let scratchF = new Float64Array(0);
+let scratchW = new Uint32Array(0);
+const scratchU32: Uint32Array[] = [];
+let scratchIdx = new Int32Array(0);
+const scratchCount = new Int32Array(65_537);
 
 function insertionSort(order: Int32Array, keyOf: Float64Array): Int32Array {
   const out = order.slice();
