@@ -71,6 +71,16 @@ export interface BacktestOptions {
   onProgress?: (done: number, total: number, date: string) => void;
   /** Never listed (the allowlist): removed from every ranking before the budget cut. */
   exclude?: (ip: string) => boolean;
+  /**
+   * Scores only the (model, budget) pairs it accepts (indices into experiment.models and experiment.budgets): a
+   * shard's units. A model is ranked only if one of its pairs is scored or a scored matched budget needs its natural
+   * list size; the rows of the pairs scored are exactly those of a whole run. @default every pair
+   */
+  units?: (model: number, budget: number) => boolean;
+  /** Also gets each model warning with the index of the model that gave it (shards keep warnings by model). */
+  onWarning?: (model: number, message: string) => void;
+  /** After each day: the IPs known before it and each model's ranking time that day (benchmarks). */
+  onDayTimings?: (date: string, knownIps: number, rankMs: Record<string, number>) => void;
 }
 
 /**
@@ -143,9 +153,15 @@ export async function runBacktest(
   for (const b of budgets)
     if (isMatchedBudget(b) && !labelIndex.has(b.sizeOf))
       throw new UsageError(`budget ${budgetLabel(b)}: no model labelled '${b.sizeOf}' in this experiment`);
-  const referenced = [...new Set(budgets.filter(isMatchedBudget).map((b) => labelIndex.get(b.sizeOf)!))].sort(
-    (a, b) => a - b,
-  );
+  const scored = models.map((_, mi) => budgets.map((_, bi) => options.units?.(mi, bi) ?? true));
+  // A model is ranked when one of its pairs is scored, or when a scored matched budget needs its natural list.
+  const rankHere = scored.map((row) => row.some(Boolean));
+  budgets.forEach((b, bi) => {
+    if (isMatchedBudget(b) && scored.some((row) => row[bi])) rankHere[labelIndex.get(b.sizeOf)!] = true;
+  });
+  const referenced = [...new Set(budgets.filter(isMatchedBudget).map((b) => labelIndex.get(b.sizeOf)!))]
+    .filter((mi) => rankHere[mi])
+    .sort((a, b) => a - b);
   // With top-K and matched budgets only (no natural list, no allowlist to remove first), the other models need rank
   // only the top K of the day's largest budget.
   const speedPath = !options.exclude && budgets.every((b) => b !== 'natural');
@@ -179,12 +195,22 @@ export async function runBacktest(
     if (truths[0] !== null) scoredDays.push(date);
     timings.truthMs += performance.now() - t;
 
+    const dayRankMs: Record<string, number> = {};
     const rank = (mi: number, limit: number | undefined): RankedList => {
       const { label, model } = models[mi]!;
       const tr = performance.now();
-      let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn: warnings.add }));
+      const onWarning = options.onWarning;
+      const warn = onWarning
+        ? (message: string) => {
+            warnings.add(message);
+            onWarning(mi, message);
+          }
+        : warnings.add;
+      let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn }));
       if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
-      timings.rankMs[label]! += performance.now() - tr;
+      const ms = performance.now() - tr;
+      timings.rankMs[label]! += ms;
+      dayRankMs[label] = (dayRankMs[label] ?? 0) + ms;
       return ranked;
     };
     // The referenced models first: their natural list sizes give the day's K of every matched budget.
@@ -195,17 +221,27 @@ export async function runBacktest(
       rankedFirst.set(mi, ranked);
       naturalSize.set(models[mi]!.label, models[mi]!.model.naturalList(ranked).ids.length);
     }
+    // A matched budget whose model is not ranked here (a shard that scores none of its pairs) has no K (-1). The
+    // limit may then be smaller than a whole run's: the first `limit` entries are the same (ModelContext.limit).
     const ks = budgets.map((b) =>
-      isMatchedBudget(b) ? Math.round(b.share * naturalSize.get(b.sizeOf)!) : b === 'natural' ? -1 : b,
+      isMatchedBudget(b)
+        ? naturalSize.has(b.sizeOf)
+          ? Math.round(b.share * naturalSize.get(b.sizeOf)!)
+          : -1
+        : b === 'natural'
+          ? -1
+          : b,
     );
     const limit = speedPath ? Math.max(1, fixedMax, ...ks) : undefined;
 
     for (let mi = 0; mi < models.length; mi++) {
+      if (!rankHere[mi]) continue;
       const { label, model } = models[mi]!;
       const ranked = rankedFirst.get(mi) ?? rank(mi, limit);
       rankedFirst.delete(mi);
       t = performance.now();
       budgets.forEach((budget: Budget, bi) => {
+        if (!scored[mi]![bi]) return;
         const natural = budget === 'natural';
         // A matched K may be 0 (an empty list); headOf is the top-K cut of selectList without its K >= 1 check.
         const list = natural ? model.naturalList(ranked) : headOf(ranked, ks[bi]!);
@@ -235,6 +271,7 @@ export async function runBacktest(
     truths.forEach((truth, hi) => {
       if (truth) scratches[hi]!.release(truth);
     });
+    options.onDayTimings?.(date, view.size, dayRankMs);
     options.onProgress?.(di + 1, days.length, date);
   }
   timings.totalMs = performance.now() - t0;

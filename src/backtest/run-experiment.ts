@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
 import { type Analysis, analyzeRun } from './analyze.js';
-import { type BacktestRun, runBacktest } from './backtest.js';
+import { type BacktestOptions, type BacktestRun, runBacktest } from './backtest.js';
 import { type DatasetSourceOptions, openExperimentDataset } from './dataset-source.js';
 import type { Experiment } from './experiment.js';
 import { type WrittenResults, writeResults } from './results.js';
@@ -11,6 +11,8 @@ export interface RunExperimentOptions extends DatasetSourceOptions {
   /** Results root: the run is written to `<out>/<id>/<UTC timestamp>/`. Without it nothing is written. */
   out?: string;
   onProgress?: (done: number, total: number, date: string) => void;
+  /** After each day: IPs known before it and each model's ranking time (BacktestOptions.onDayTimings). */
+  onDayTimings?: BacktestOptions['onDayTimings'];
   /** Recorded in manifest.json. */
   command?: string[];
 }
@@ -33,6 +35,7 @@ export async function runExperiment(
   const allowlist = experiment.allowlist ? await readAllowlist(experiment.allowlist) : undefined;
   const run = await runBacktest(experiment, dataset, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onDayTimings ? { onDayTimings: options.onDayTimings } : {}),
     ...(allowlist ? { exclude: (ip: string) => allowlist.contains(ip) } : {}),
   });
   const t = performance.now();

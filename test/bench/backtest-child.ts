@@ -6,9 +6,12 @@ const capMs = Number(capText) * 1000;
 const experiment = await readExperiment(file);
 const t0 = performance.now();
 const figures = (ms: number, days: number) => ({ ms, maxRssKb: process.resourceUsage().maxRSS, days });
+// Per day: IPs known before it and the ranking time of each model (for the Alpha/Alpha7 flatness line).
+const perDay: { known: number; rankMs: Record<string, number> }[] = [];
 const { run, written } = await runExperiment(experiment, {
   cacheDir,
   out,
+  onDayTimings: (_date, known, rankMs) => perDay.push({ known, rankMs: { ...rankMs } }),
   // A line every 30 days on stderr, so a long benchmark shows where it is.
   onProgress: (done, total, date) => {
     const ms = performance.now() - t0;
@@ -34,6 +37,7 @@ process.stdout.write(
     rows: run.rows.length,
     knownIps: run.knownIps,
     timings: run.timings,
+    perDay,
     dir: written?.dir,
   })}\n`,
 );
