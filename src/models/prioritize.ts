@@ -3,6 +3,8 @@ import { AIP_FEATURES, aipFeatures } from '../knowledge/aip-features.js';
 import type { KnowledgeView } from '../knowledge/knowledge-view.js';
 import { parseDay } from '../util/dates.js';
 import './decay/builtin.js';
+import { type FeatureExtremes, featureExtremesOf } from '../knowledge/feature-extremes.js';
+import { liveState } from '../knowledge/knowledge-view.js';
 import type { RecencyGroup } from '../knowledge/recency-groups.js';
 import { boundedTopK, padBound } from './bounded-top.js';
 import type { DecayFunction, DecayJSON } from './decay/decay-function.js';
@@ -240,10 +242,13 @@ export function prioritizeRank(params: PrioritizeParams, ctx: ModelContext): Ran
   return rankByScore(view, score, undefined, ctx.limit);
 }
 
-/** Min and max of each of AIP's eight raw features over every IP of a view (one pass, cached per view). */
-const extremesCache = new WeakMap<KnowledgeView, { min: Float64Array; max: Float64Array }>();
+/** Min and max of each of AIP's eight raw features over every IP of a view. */
+const extremesCache = new WeakMap<KnowledgeView, FeatureExtremes>();
 
-function aipFeatureExtremes(view: KnowledgeView): { min: Float64Array; max: Float64Array } {
+function aipFeatureExtremes(view: KnowledgeView): FeatureExtremes {
+  // A live view: kept by the knowledge base from day to day (O(rows) a day), not counted over every IP.
+  const state = liveState(view);
+  if (state !== undefined) return featureExtremesOf(state);
   let e = extremesCache.get(view);
   if (e !== undefined) return e;
   const c = view.columns();

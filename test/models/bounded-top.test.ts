@@ -1,6 +1,7 @@
 import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 import { describe, expect, it } from 'vitest';
 import {
+  aipFeatures,
   createModel,
   KnowledgeBase,
   type KnowledgeView,
@@ -8,6 +9,8 @@ import {
   type RankedList,
   rankByScore,
 } from '../../src/index.js';
+import { featureExtremesOf } from '../../src/knowledge/feature-extremes.js';
+import { liveState } from '../../src/knowledge/knowledge-view.js';
 import { prioritizeScores } from '../../src/models/prioritize.js';
 import { headOf } from '../../src/models/ranked-list.js';
 import { dayRange } from '../../src/util/dates.js';
@@ -90,6 +93,11 @@ const DECAYS = [
 const NORMALIZATIONS = ['min-max', 'max', 'none', 'log-min-max'];
 
 function checkDay(view: KnowledgeView, r: (lo: number, hi: number) => number): void {
+  // The feature extremes the knowledge base keeps from day to day equal a count over every IP.
+  const kept = featureExtremesOf(liveState(view)!);
+  const columns = aipFeatures(view);
+  expect(Array.from(kept.min)).toEqual(columns.map((c) => Math.min(...c)));
+  expect(Array.from(kept.max)).toEqual(columns.map((c) => Math.max(...c)));
   for (const limit of [...LIMITS, undefined]) {
     // Alpha, Alpha7 (flat and by recency), AllIPs: prefixes of the tie order.
     for (const lookback of [1, 3, 7])
