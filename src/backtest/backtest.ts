@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Dataset } from '../days/dataset.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
@@ -134,7 +135,8 @@ export async function runBacktest(
   if (matched) metricColumns.push(BUDGET_K_METRIC);
   // The longest history and every EWMA half-life any model reads: one knowledge base serves them all.
   const kb = new KnowledgeBase(knowledgeOptionsFor(models.map((m) => m.model)));
-  const cache = new TableCache(dataset);
+  // The next days' tables are read and parsed on a worker thread while this one ranks, where a second core exists.
+  const cache = new TableCache(dataset, { readAhead: availableParallelism() > 1 ? 2 : 0 });
   const source = cache.asDataset();
   const days = dayRange(experiment.from, experiment.to);
   const observableFrom = parseDay(experiment.from)! - 1;
@@ -167,112 +169,116 @@ export async function runBacktest(
   const speedPath = !options.exclude && budgets.every((b) => b !== 'natural');
   const fixedMax = Math.max(0, ...budgets.filter((b): b is number => typeof b === 'number'));
 
-  for (let di = 0; di < days.length; di++) {
-    const date = days[di]!;
-    const day = parseDay(date)!;
-    let t = performance.now();
-    await foldDaysBefore(kb, source, date);
-    cache.evictBefore(date);
-    timings.foldMs += performance.now() - t;
-    const view = kb.asOf(date);
-    const columns = view.columns();
+  try {
+    for (let di = 0; di < days.length; di++) {
+      const date = days[di]!;
+      const day = parseDay(date)!;
+      let t = performance.now();
+      await foldDaysBefore(kb, source, date);
+      cache.evictBefore(date);
+      timings.foldMs += performance.now() - t;
+      const view = kb.asOf(date);
+      const columns = view.columns();
 
-    t = performance.now();
-    const truths: (Truth | null)[] = [];
-    for (const [hi, h] of horizons.entries()) {
-      const target = addDays(date, h);
-      if (source.has(target)) {
-        truths.push(buildTruth(view, await cache.get(target), scratches[hi]));
-      } else {
-        truths.push(null);
-        const reason =
-          target > dataset.lastDay
-            ? `${target} is after the dataset's last day`
-            : `${target} is a missing day (no data)`;
-        skipped.push({ date, horizon: h, reason });
-      }
-    }
-    if (truths[0] !== null) scoredDays.push(date);
-    timings.truthMs += performance.now() - t;
-
-    const dayRankMs: Record<string, number> = {};
-    const rank = (mi: number, limit: number | undefined): RankedList => {
-      const { label, model } = models[mi]!;
-      const tr = performance.now();
-      const onWarning = options.onWarning;
-      const warn = onWarning
-        ? (message: string) => {
-            warnings.add(message);
-            onWarning(mi, message);
-          }
-        : warnings.add;
-      let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn }));
-      if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
-      const ms = performance.now() - tr;
-      timings.rankMs[label]! += ms;
-      dayRankMs[label] = (dayRankMs[label] ?? 0) + ms;
-      return ranked;
-    };
-    // The referenced models first: their natural list sizes give the day's K of every matched budget.
-    const rankedFirst = new Map<number, RankedList>();
-    const naturalSize = new Map<string, number>();
-    for (const mi of referenced) {
-      const ranked = rank(mi, undefined);
-      rankedFirst.set(mi, ranked);
-      naturalSize.set(models[mi]!.label, models[mi]!.model.naturalList(ranked).ids.length);
-    }
-    // A matched budget whose model is not ranked here (a shard that scores none of its pairs) has no K (-1). The
-    // limit may then be smaller than a whole run's: the first `limit` entries are the same (ModelContext.limit).
-    const ks = budgets.map((b) =>
-      isMatchedBudget(b)
-        ? naturalSize.has(b.sizeOf)
-          ? Math.round(b.share * naturalSize.get(b.sizeOf)!)
-          : -1
-        : b === 'natural'
-          ? -1
-          : b,
-    );
-    const limit = speedPath ? Math.max(1, fixedMax, ...ks) : undefined;
-
-    for (let mi = 0; mi < models.length; mi++) {
-      if (!rankHere[mi]) continue;
-      const { label, model } = models[mi]!;
-      const ranked = rankedFirst.get(mi) ?? rank(mi, limit);
-      rankedFirst.delete(mi);
       t = performance.now();
-      budgets.forEach((budget: Budget, bi) => {
-        if (!scored[mi]![bi]) return;
-        const natural = budget === 'natural';
-        // A matched K may be 0 (an empty list); headOf is the top-K cut of selectList without its K >= 1 check.
-        const list = natural ? model.naturalList(ranked) : headOf(ranked, ks[bi]!);
-        const k = natural ? list.ids.length : ks[bi]!;
-        const history = histories[mi]![bi]!.add(list, day, columns);
-        horizons.forEach((h, hi) => {
-          const truth = truths[hi];
-          if (!truth) return;
-          const facts: ListFacts = scoreList(list, truth, k);
-          if (h === 0) Object.assign(facts, history);
-          for (const metric of metrics) {
-            if (h > 0 && !metric.horizons) continue;
-            rows.push({
-              date,
-              model: label,
-              budget: budgetLabels[bi]!,
-              metric: horizonMetricName(metric.name, h),
-              value: metric.compute(facts),
-            });
-          }
-          if (h === 0 && isMatchedBudget(budget))
-            rows.push({ date, model: label, budget: budgetLabels[bi]!, metric: BUDGET_K_METRIC, value: k });
+      const truths: (Truth | null)[] = [];
+      for (const [hi, h] of horizons.entries()) {
+        const target = addDays(date, h);
+        if (source.has(target)) {
+          truths.push(buildTruth(view, await cache.get(target), scratches[hi]));
+        } else {
+          truths.push(null);
+          const reason =
+            target > dataset.lastDay
+              ? `${target} is after the dataset's last day`
+              : `${target} is a missing day (no data)`;
+          skipped.push({ date, horizon: h, reason });
+        }
+      }
+      if (truths[0] !== null) scoredDays.push(date);
+      timings.truthMs += performance.now() - t;
+
+      const dayRankMs: Record<string, number> = {};
+      const rank = (mi: number, limit: number | undefined): RankedList => {
+        const { label, model } = models[mi]!;
+        const tr = performance.now();
+        const onWarning = options.onWarning;
+        const warn = onWarning
+          ? (message: string) => {
+              warnings.add(message);
+              onWarning(mi, message);
+            }
+          : warnings.add;
+        let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn }));
+        if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
+        const ms = performance.now() - tr;
+        timings.rankMs[label]! += ms;
+        dayRankMs[label] = (dayRankMs[label] ?? 0) + ms;
+        return ranked;
+      };
+      // The referenced models first: their natural list sizes give the day's K of every matched budget.
+      const rankedFirst = new Map<number, RankedList>();
+      const naturalSize = new Map<string, number>();
+      for (const mi of referenced) {
+        const ranked = rank(mi, undefined);
+        rankedFirst.set(mi, ranked);
+        naturalSize.set(models[mi]!.label, models[mi]!.model.naturalList(ranked).ids.length);
+      }
+      // A matched budget whose model is not ranked here (a shard that scores none of its pairs) has no K (-1). The
+      // limit may then be smaller than a whole run's: the first `limit` entries are the same (ModelContext.limit).
+      const ks = budgets.map((b) =>
+        isMatchedBudget(b)
+          ? naturalSize.has(b.sizeOf)
+            ? Math.round(b.share * naturalSize.get(b.sizeOf)!)
+            : -1
+          : b === 'natural'
+            ? -1
+            : b,
+      );
+      const limit = speedPath ? Math.max(1, fixedMax, ...ks) : undefined;
+
+      for (let mi = 0; mi < models.length; mi++) {
+        if (!rankHere[mi]) continue;
+        const { label, model } = models[mi]!;
+        const ranked = rankedFirst.get(mi) ?? rank(mi, limit);
+        rankedFirst.delete(mi);
+        t = performance.now();
+        budgets.forEach((budget: Budget, bi) => {
+          if (!scored[mi]![bi]) return;
+          const natural = budget === 'natural';
+          // A matched K may be 0 (an empty list); headOf is the top-K cut of selectList without its K >= 1 check.
+          const list = natural ? model.naturalList(ranked) : headOf(ranked, ks[bi]!);
+          const k = natural ? list.ids.length : ks[bi]!;
+          const history = histories[mi]![bi]!.add(list, day, columns);
+          horizons.forEach((h, hi) => {
+            const truth = truths[hi];
+            if (!truth) return;
+            const facts: ListFacts = scoreList(list, truth, k);
+            if (h === 0) Object.assign(facts, history);
+            for (const metric of metrics) {
+              if (h > 0 && !metric.horizons) continue;
+              rows.push({
+                date,
+                model: label,
+                budget: budgetLabels[bi]!,
+                metric: horizonMetricName(metric.name, h),
+                value: metric.compute(facts),
+              });
+            }
+            if (h === 0 && isMatchedBudget(budget))
+              rows.push({ date, model: label, budget: budgetLabels[bi]!, metric: BUDGET_K_METRIC, value: k });
+          });
         });
+        timings.scoreMs += performance.now() - t;
+      }
+      truths.forEach((truth, hi) => {
+        if (truth) scratches[hi]!.release(truth);
       });
-      timings.scoreMs += performance.now() - t;
+      options.onDayTimings?.(date, view.size, dayRankMs);
+      options.onProgress?.(di + 1, days.length, date);
     }
-    truths.forEach((truth, hi) => {
-      if (truth) scratches[hi]!.release(truth);
-    });
-    options.onDayTimings?.(date, view.size, dayRankMs);
-    options.onProgress?.(di + 1, days.length, date);
+  } finally {
+    await cache.close();
   }
   timings.totalMs = performance.now() - t0;
   return {

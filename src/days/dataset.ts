@@ -22,6 +22,11 @@ export interface Dataset {
   lastDay: string | undefined;
   has(date: string): boolean;
   readDayTable(date: string): Promise<DayTable>;
+  /**
+   * The file readDayTable reads for a day (an `attacks.YYYY-MM-DD.csv[.gz]`), when the dataset is a folder: lets a
+   * reader read days ahead on another thread. Absent for datasets held in memory.
+   */
+  fileOf?(date: string): string | undefined;
 }
 
 const ATTACK_FILE_RE = /^attacks\.(\d{4}-\d{2}-\d{2})\.csv(\.gz)?$/;
@@ -75,6 +80,7 @@ export async function openDataset(dir: string): Promise<Dataset> {
     firstDay,
     lastDay,
     has: (date) => files.has(date),
+    fileOf: (date) => files.get(date),
     readDayTable: async (date) => {
       const path = files.get(date);
       if (path === undefined) {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { DataError } from '../util/errors.js';
-import { canonicalIp, sortIpIndex } from '../util/ip.js';
+import { canonicalIp, ipv4ToNumber, sortIpIndex } from '../util/ip.js';
 import { formatCount, formatDuration } from '../util/number-format.js';
 import { DAY_TABLE_COLUMNS, DAY_TABLE_HEADER, type DayTable } from './day-table.js';
+import { dayTableText, POW10 } from './day-table-text.js';
 
 /** Serialises a day table as AIP's `attacks.YYYY-MM-DD.csv` text (rows in the table's order). */
 export function dayTableToCsv(table: DayTable): string {
@@ -47,6 +48,12 @@ export function isGzip(bytes: Uint8Array): boolean {
 /**
  * Parses AIP's day-table CSV (`orig,flows,duration,packets,bytes`; any column order, extra columns ignored and
  * reported). Every row is validated: a bad one is a DataError naming file, line and field. Rows keep file order.
+ *
+ * One pass over the text with indexOf and charCodeAt: no string is made for a number, a canonical dotted quad is
+ * sliced as it is (anything else goes through canonicalIp), and a plain decimal is parsed in place (anything else,
+ * exponents, signs, spaces, goes through Number(), so every value is the double Number() gives). A repeated IP is
+ * found by comparing each IPv4 with the one before while the rows are sorted (the normal case) and by a Set once
+ * they are not, or for IPv6.
  */
 export function parseDayTableCsv(
   text: string,
@@ -70,74 +77,178 @@ export function parseDayTableCsv(
     });
   }
   const ignoredColumns = header.filter((h) => !(DAY_TABLE_COLUMNS as readonly string[]).includes(h));
-  const ip: string[] = [];
-  const cols = [[], [], [], []] as number[][];
-  const seen = new Set<string>();
   const width = header.length;
   // Which value each field goes to: -1 ignored, 0 orig, 1..4 the numeric columns.
   const target = new Int8Array(width).fill(-1);
   index.forEach((field, k) => {
     target[field] = k;
   });
-  const cells: string[] = new Array(width);
-  // One pass over the text: lines and fields are found with indexOf, no array of lines is made.
+  const len = text.length;
+  const ip: string[] = [];
+  // Columns start at one row per 24 characters (rows are longer, so they rarely grow), double when full, and are cut
+  // to size at the end.
+  let cap = Math.max(16, Math.ceil(len / 24));
+  let cols = [new Float64Array(cap), new Float64Array(cap), new Float64Array(cap), new Float64Array(cap)];
+  let rows = 0;
+  // IPv4 rows seen in strictly increasing order so far: a repeat can only be the one before (lastV4). Once the order
+  // breaks, every IPv4 so far goes into v4Seen. IPv6 (and any non-IPv4 text) always goes through v6Seen.
+  let v4Sorted = true;
+  let lastV4 = -1;
+  let v4Seen: Set<number> | undefined;
+  const v6Seen = new Set<string>();
+  const fieldStart = new Int32Array(width);
+  const fieldEnd = new Int32Array(width);
+  // Per field of the line: its value when it is a plain decimal (numeric columns) or a canonical dotted quad (orig,
+  // as a 32-bit number), else -1: that field is then sliced and goes the general way (Number(), canonicalIp).
+  const fast = new Float64Array(width);
   let lineNo = 1;
-  let pos = firstEnd < 0 ? text.length : firstEnd + 1;
-  while (pos < text.length) {
+  let pos = firstEnd < 0 ? len : firstEnd + 1;
+  while (pos < len) {
     lineNo++;
     let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
+    if (end < 0) end = len;
     const next = end + 1;
     if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+    // Split at commas and parse each field in the same pass over its characters.
     let fields = 0;
-    let blank = true;
     let p = pos;
     while (true) {
-      let comma = text.indexOf(',', p);
-      if (comma < 0 || comma > end) comma = end;
-      const cell = text.slice(p, comma);
-      if (fields < width) cells[fields] = cell;
+      const s = p;
+      const k = fields < width ? target[fields]! : -1;
+      let value = -1;
+      if (k > 0) {
+        // A plain decimal: digits with at most one '.' (`12`, `0.5`, `3.`, `.25`) whose digits make an integer m below
+        // 2^53, with k <= 22 digits after the point. m and 10^k are then exact doubles and one division rounds once,
+        // so m / 10^k is the correctly rounded value: the double Number() gives. Anything else is left to Number().
+        let m = 0;
+        let digits = 0;
+        let fraction = -1;
+        let plain = true;
+        for (; p < end; p++) {
+          const c = text.charCodeAt(p);
+          if (c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48);
+            digits++;
+            if (fraction >= 0) fraction++;
+          } else if (c === 46 && fraction < 0) fraction = 0;
+          else if (c === 44) break;
+          else plain = false;
+        }
+        if (plain && digits > 0 && fraction <= 22 && (digits <= 15 || m <= Number.MAX_SAFE_INTEGER))
+          value = fraction > 0 ? m / POW10[fraction]! : m;
+      } else if (k === 0) {
+        // A canonical dotted quad (see isCanonicalIpv4).
+        let v4 = 0;
+        let part = 0;
+        let digits = 0;
+        let dots = 0;
+        let leadingZero = false;
+        let plain = true;
+        for (; p < end; p++) {
+          const c = text.charCodeAt(p);
+          if (c >= 48 && c <= 57) {
+            if (digits === 0) leadingZero = c === 48;
+            else if (leadingZero || digits === 3) plain = false;
+            part = part * 10 + (c - 48);
+            digits++;
+          } else if (c === 46) {
+            if (digits === 0 || part > 255) plain = false;
+            v4 = v4 * 256 + part;
+            part = 0;
+            digits = 0;
+            dots++;
+          } else if (c === 44) break;
+          else plain = false;
+        }
+        if (plain && dots === 3 && digits > 0 && part <= 255) value = v4 * 256 + part;
+      } else {
+        while (p < end && text.charCodeAt(p) !== 44) p++;
+      }
+      if (fields < width) {
+        fieldStart[fields] = s;
+        fieldEnd[fields] = p;
+        fast[fields] = value;
+      }
       fields++;
-      if (blank && cell.trim() !== '') blank = false;
-      if (comma === end) break;
-      p = comma + 1;
+      if (p >= end) break;
+      p++;
     }
+    const lineStart = pos;
     pos = next;
-    if (blank && fields === 1) continue;
-    const where = { file, line: lineNo };
-    if (fields !== width) throw new DataError(`expected ${width} fields, found ${fields}`, where);
+    if (fields === 1 && text.slice(lineStart, end).trim() === '') continue;
+    if (fields !== width)
+      throw new DataError(`expected ${width} fields, found ${fields}`, { file, line: lineNo });
+    if (rows === cap) {
+      cap *= 2;
+      cols = cols.map((c) => {
+        const grown = new Float64Array(cap);
+        grown.set(c);
+        return grown;
+      });
+    }
     for (let f = 0; f < width; f++) {
       const k = target[f]!;
       if (k < 0) continue;
-      const rawCell = cells[f]!;
-      const cell = isTrimmed(rawCell) ? rawCell : rawCell.trim();
+      let v = fast[f]!;
       if (k === 0) {
-        const addr = canonicalIp(cell);
-        if (addr === undefined)
-          throw new DataError(`not an IP address: '${rawCell}'`, { ...where, field: 'orig' });
-        if (seen.has(addr))
-          throw new DataError(`IP ${addr} appears twice in one day`, { ...where, field: 'orig' });
-        seen.add(addr);
+        let addr: string | undefined;
+        if (v >= 0) addr = text.slice(fieldStart[f]!, fieldEnd[f]!);
+        else {
+          const rawCell = text.slice(fieldStart[f]!, fieldEnd[f]!);
+          addr = canonicalIp(isTrimmed(rawCell) ? rawCell : rawCell.trim());
+          if (addr === undefined)
+            throw new DataError(`not an IP address: '${rawCell}'`, { file, line: lineNo, field: 'orig' });
+          v = ipv4ToNumber(addr);
+        }
+        let repeated: boolean;
+        if (v < 0) {
+          repeated = v6Seen.has(addr);
+          v6Seen.add(addr);
+        } else if (v4Sorted && v > lastV4) {
+          repeated = false;
+          lastV4 = v;
+        } else {
+          if (v4Seen === undefined) {
+            v4Sorted = false;
+            v4Seen = new Set<number>();
+            for (const a of ip) {
+              const x = ipv4ToNumber(a);
+              if (x >= 0) v4Seen.add(x);
+            }
+          }
+          repeated = v4Seen.has(v);
+          v4Seen.add(v);
+        }
+        if (repeated)
+          throw new DataError(`IP ${addr} appears twice in one day`, { file, line: lineNo, field: 'orig' });
         ip.push(addr);
       } else {
-        const v = Number(cell);
-        if (cell === '' || !Number.isFinite(v) || v < 0)
-          throw new DataError(`not a non-negative number: '${cell}'`, {
-            ...where,
-            field: DAY_TABLE_COLUMNS[k]!,
-          });
-        cols[k - 1]!.push(v);
+        if (v < 0) {
+          // Not a plain decimal: Number() decides, exactly as it always did.
+          const rawCell = text.slice(fieldStart[f]!, fieldEnd[f]!);
+          const cell = isTrimmed(rawCell) ? rawCell : rawCell.trim();
+          v = Number(cell);
+          if (cell === '' || !Number.isFinite(v) || v < 0)
+            throw new DataError(`not a non-negative number: '${cell}'`, {
+              file,
+              line: lineNo,
+              field: DAY_TABLE_COLUMNS[k]!,
+            });
+        }
+        cols[k - 1]![rows] = v;
       }
     }
+    rows++;
   }
+  const cut = (c: Float64Array) => (c.length === rows ? c : c.slice(0, rows));
   return {
     table: {
       date,
       ip,
-      flows: Float64Array.from(cols[0]!),
-      duration: Float64Array.from(cols[1]!),
-      packets: Float64Array.from(cols[2]!),
-      bytes: Float64Array.from(cols[3]!),
+      flows: cut(cols[0]!),
+      duration: cut(cols[1]!),
+      packets: cut(cols[2]!),
+      bytes: cut(cols[3]!),
     },
     ignoredColumns,
   };
@@ -169,15 +280,6 @@ export async function readDayTableFileDetailed(
       file: path,
     });
   }
-  let text: string;
-  if (isGzip(bytes)) {
-    try {
-      text = gunzipSync(bytes).toString('utf8');
-    } catch (error) {
-      throw new DataError(`corrupt or truncated gzip (${(error as Error).message})`, { file: path });
-    }
-  } else {
-    text = bytes.toString('utf8');
-  }
+  const text = dayTableText(bytes, path);
   return parseDayTableCsv(text, date, path);
 }

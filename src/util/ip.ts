@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { isCanonicalIpv6 } from './ipv6-canonical.js';
 
 /**
  * The canonical text of an IP address: dotted quad for IPv4, RFC 5952 (lower case, compressed) for IPv6, as Zeek
@@ -8,6 +9,8 @@ import ipaddr from 'ipaddr.js';
 export function canonicalIp(text: string): string | undefined {
   // Fast path: a dotted quad already in canonical form (no leading zeros) is its own canonical text.
   if (isCanonicalIpv4(text)) return text;
+  // Likewise IPv6 already in RFC 5952 form (what day tables hold), which ipaddr.js would give back unchanged.
+  if (isCanonicalIpv6(text)) return text;
   if (text.includes(':')) {
     if (!ipaddr.IPv6.isValid(text)) return undefined;
     return ipaddr.IPv6.parse(text).toRFC5952String();
