@@ -43,3 +43,73 @@ export function ipOrderOf(s: KnowledgeState): Int32Array {
   cache.set(s, out);
   return out;
 }
+
+/**
+ * The ids in IP order as two sorted runs — a base and the ids added since it was made — so a day's new IPs cost a
+ * sort of themselves and a merge into the small run, not a copy of the whole order; the base absorbs the small run
+ * once it reaches 1/16 of it (or the whole order is asked for). `at(j)` is the j-th id of the merged order, found by
+ * binary search over the split between the runs: O(log n) comparisons. For models that read a few positions of the
+ * order a day (Random's draws).
+ */
+export interface IpOrderRuns {
+  readonly size: number;
+  at(j: number): number;
+}
+
+interface Runs {
+  base: Int32Array;
+  side: Int32Array;
+}
+
+const runsCache = new WeakMap<KnowledgeState, Runs>();
+
+export function ipOrderRuns(s: KnowledgeState): IpOrderRuns {
+  const keys = s.ipKeys;
+  let r = runsCache.get(s);
+  const full = cache.get(s);
+  if (r === undefined || r.base.length + r.side.length > s.n) {
+    r = { base: ipOrderOf(s), side: new Int32Array(0) };
+  } else if (full !== undefined && full.length === s.n) {
+    r = { base: full, side: new Int32Array(0) };
+  } else if (r.base.length + r.side.length < s.n) {
+    const from = r.base.length + r.side.length;
+    const added = Int32Array.from({ length: s.n - from }, (_, i) => from + i);
+    added.sort((a, b) => compareIpKeys(keys, a, b));
+    const side = new Int32Array(r.side.length + added.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < r.side.length && j < added.length)
+      side[k++] = compareIpKeys(keys, r.side[i]!, added[j]!) <= 0 ? r.side[i++]! : added[j++]!;
+    while (i < r.side.length) side[k++] = r.side[i++]!;
+    while (j < added.length) side[k++] = added[j++]!;
+    r =
+      side.length * 16 > r.base.length
+        ? { base: ipOrderOf(s), side: new Int32Array(0) }
+        : { base: r.base, side };
+  }
+  runsCache.set(s, r);
+  const { base, side } = r;
+  const size = base.length + side.length;
+  return {
+    size,
+    at(j: number): number {
+      if (!(j >= 0 && j < size)) throw new RangeError(`position ${j} outside 0..${size - 1}`);
+      if (side.length === 0) return base[j]!;
+      // Take i from the base and j − i from the side, i the most with base[i − 1] before side[j − i].
+      let lo = Math.max(0, j - side.length);
+      let hi = Math.min(j, base.length);
+      while (lo < hi) {
+        const i = (lo + hi + 1) >>> 1;
+        // base[i - 1] is among the first j + 1 iff it comes before side[j - i] (or the side is used up).
+        if (j - i >= side.length || compareIpKeys(keys, base[i - 1]!, side[j - i]!) < 0) lo = i;
+        else hi = i - 1;
+      }
+      const i = lo;
+      // The j-th is the smaller of base[i] and side[j - i].
+      if (i >= base.length) return side[j - i]!;
+      if (j - i >= side.length) return base[i]!;
+      return compareIpKeys(keys, base[i]!, side[j - i]!) < 0 ? base[i]! : side[j - i]!;
+    },
+  };
+}

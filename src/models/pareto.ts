@@ -48,8 +48,13 @@ export const paretoModel = defineModel<ParetoParams>({
     warnAboutGaps(ctx, view.day - params.lookback, `lookback window of ${params.lookback} day(s)`);
     let rows = 0;
     for (const d of window.days) rows += d.ids.length;
-    const rowId = new Int32Array(rows);
-    const rowValue = new Float64Array(rows);
+    // Scratch reused from day to day (a 60-day window of a large network is millions of rows).
+    if (rowIdScratch.length < rows) {
+      rowIdScratch = new Int32Array(Math.ceil(rows * 1.25));
+      rowValueScratch = new Float64Array(rowIdScratch.length);
+    }
+    const rowId = rowIdScratch.subarray(0, rows);
+    const rowValue = rowValueScratch.subarray(0, rows);
     let total = 0;
     let wholeNumbers = true;
     let r = 0;
@@ -70,31 +75,27 @@ export const paretoModel = defineModel<ParetoParams>({
     const limit = params.share * 100;
     // Whole numbers add up exactly in any order (below 2^53), so the cut can be found without sorting the rows;
     // other values (durations) are cut exactly as AIP does it: sorted, then summed row by row.
-    const score =
+    const { score, listed } =
       wholeNumbers && total < Number.MAX_SAFE_INTEGER
         ? paretoScoresBySelect(view.size, tieWalk(view), rowId, rowValue, total, limit)
         : paretoScoresBySort(view.size, view.tieOrder(), rowId, rowValue, total, limit);
-    // The listed IPs are among the window's: rank those (O(rows)), not every known IP.
-    if (seenScratch.length < view.size) seenScratch = new Uint8Array(Math.ceil(view.size * 1.25));
-    const seen = seenScratch;
-    const listed: number[] = [];
-    for (let r = 0; r < rows; r++) {
-      const id = rowId[r]!;
-      if (score[id]! >= 0 && seen[id] === 0) {
-        seen[id] = 1;
-        listed.push(id);
-      }
+    // The listed IPs are among the window's: rank those (O(listed)), not every known IP.
+    try {
+      return (
+        rankSubset(view, Int32Array.from(listed), score, ctx.limit) ??
+        rankByScore(view, score, (id) => score[id]! >= 0, ctx.limit)
+      );
+    } finally {
+      // The score array is a scratch kept at -1 between calls: only the listed ids were set.
+      if (score === scoreScratch) for (const id of listed) score[id] = -1;
     }
-    for (const id of listed) seen[id] = 0;
-    return (
-      rankSubset(view, Int32Array.from(listed), score, ctx.limit) ??
-      rankByScore(view, score, (id) => score[id]! >= 0, ctx.limit)
-    );
   },
 });
 
-/** One byte per known IP, all 0 between calls (the listed ids are set, then reset): no allocation per call. */
-let seenScratch = new Uint8Array(0);
+let rowIdScratch = new Int32Array(0);
+let rowValueScratch = new Float64Array(0);
+/** A score per known IP, all -1 between calls (paretoScoresBySelect sets the listed ids; the caller resets them). */
+let scoreScratch = new Float64Array(0);
 
 /**
  * A walk of the view's tie order: calls `visit` for each id in order until it returns false. From the recency groups
@@ -134,7 +135,7 @@ function paretoScoresBySort(
   rowValue: Float64Array,
   total: number,
   limit: number,
-): Float64Array {
+): { score: Float64Array; listed: number[] } {
   const rows = rowValue.length;
   // Rows in (tie order, day) order: a stable counting sort by tie-order rank of the rows, which are already in day order.
   const rank = new Int32Array(size);
@@ -146,15 +147,19 @@ function paretoScoresBySort(
   for (let i = 0; i < rows; i++) byIp[start[rank[rowId[i]!]!]!++] = i;
   const sorted = sortByScoreDesc(byIp, rowValue);
   const score = new Float64Array(size).fill(-1);
+  const listed: number[] = [];
   let cum = 0;
   for (let k = 0; k < rows; k++) {
     const row = sorted[k]!;
     cum += rowValue[row]!;
     if (!((cum * 100) / total < limit)) break;
     const id = rowId[row]!;
-    if (score[id]! < 0) score[id] = rowValue[row]!;
+    if (score[id]! < 0) {
+      score[id] = rowValue[row]!;
+      listed.push(id);
+    }
   }
-  return score;
+  return { score, listed };
 }
 
 /**
@@ -171,7 +176,7 @@ function paretoScoresBySelect(
   rowValue: Float64Array,
   total: number,
   limit: number,
-): Float64Array {
+): { score: Float64Array; listed: number[] } {
   const rows = rowValue.length;
   const bits = new Uint32Array(rowValue.buffer, rowValue.byteOffset, rows * 2);
   const HI = LITTLE_ENDIAN ? 1 : 0;
@@ -218,13 +223,16 @@ function paretoScoresBySelect(
     candidates = next;
   }
 
-  const score = new Float64Array(size).fill(-1);
+  if (scoreScratch.length < size) scoreScratch = new Float64Array(Math.ceil(size * 1.25)).fill(-1);
+  const score = scoreScratch;
+  const listed: number[] = [];
   const keep = (id: number, v: number) => {
+    if (score[id]! < 0) listed.push(id);
     if (v > score[id]!) score[id] = v;
   };
   if (candidates === undefined) {
     for (let row = 0; row < rows; row++) keep(rowId[row]!, rowValue[row]!);
-    return score;
+    return { score, listed };
   }
   // Rows above the candidates' bucket are kept.
   let top = 0;
@@ -232,7 +240,7 @@ function paretoScoresBySelect(
   for (let row = 0; row < rows; row++) if (rowValue[row]! > top) keep(rowId[row]!, rowValue[row]!);
   if (keepAllCandidates) {
     for (const row of candidates) keep(rowId[row]!, rowValue[row]!);
-    return score;
+    return { score, listed };
   }
   // After four levels the candidates all hold one value v*: take them one by one (AIP's cumsum) in (tie order, day) order
   // while the share stays below the limit.
@@ -254,5 +262,5 @@ function paretoScoresBySelect(
       return take > 0;
     });
   }
-  return score;
+  return { score, listed };
 }

@@ -10,10 +10,12 @@ import {
   rankByScore,
 } from '../../src/index.js';
 import { featureExtremesOf } from '../../src/knowledge/feature-extremes.js';
+import { ipOrderRuns } from '../../src/knowledge/ip-order.js';
 import { liveState } from '../../src/knowledge/knowledge-view.js';
 import { prioritizeScores } from '../../src/models/prioritize.js';
 import { headOf } from '../../src/models/ranked-list.js';
 import { dayRange } from '../../src/util/dates.js';
+import { sortIpIndex } from '../../src/util/ip.js';
 import { randomDays, testRng } from '../knowledge/memory-dataset.js';
 
 /**
@@ -93,6 +95,11 @@ const DECAYS = [
 const NORMALIZATIONS = ['min-max', 'max', 'none', 'log-min-max'];
 
 function checkDay(view: KnowledgeView, r: (lo: number, hi: number) => number): void {
+  // The IP order as two runs (Random's draws) equals the IP order, position by position.
+  const runs = ipOrderRuns(liveState(view)!);
+  // (The reference sorts the IP texts, not through ipOrderOf, whose cache would stand in for the runs.)
+  const texts = Array.from({ length: view.size }, (_, id) => view.ip(id));
+  expect(Array.from({ length: runs.size }, (_, j) => runs.at(j))).toEqual(sortIpIndex(texts));
   // The feature extremes the knowledge base keeps from day to day equal a count over every IP.
   const kept = featureExtremesOf(liveState(view)!);
   const columns = aipFeatures(view);
