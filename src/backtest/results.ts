@@ -122,6 +122,7 @@ export function comparisonsCsv(analysis: Analysis): string {
   );
 }
 
+/** The git commit of the code (and whether the tree had changes), or nulls outside a git checkout. */
 function gitInfo(): { commit: string | null; dirty: boolean | null } {
   try {
     const opts = {
@@ -150,6 +151,14 @@ function packageVersions(): Record<string, string> {
   return out;
 }
 
+/** What produced a result: the git commit and the package versions (recorded in every manifest and partial). */
+export function provenance(): {
+  git: { commit: string | null; dirty: boolean | null };
+  versions: Record<string, string>;
+} {
+  return { git: gitInfo(), versions: packageVersions() };
+}
+
 /** `20261204T235901Z`: sortable, no characters file systems dislike. */
 export function utcStamp(date: Date): string {
   return date
@@ -158,22 +167,38 @@ export function utcStamp(date: Date): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
+/** The dataset as a results manifest records it. */
+export interface ResultsDataset {
+  dir: string;
+  fingerprint: string;
+  /** What the fingerprint hashes: the dataset's manifest.json, or its day files. */
+  fingerprintOf: string;
+  /** Absent for a dataset without days. */
+  firstDay?: string;
+  lastDay?: string;
+  days: number;
+  missingDays: string[];
+}
+
+/** The manifest's record of a dataset (its fingerprint hashes the dataset's manifest.json or day files). */
+export async function resultsDataset(dataset: Dataset): Promise<ResultsDataset> {
+  return {
+    dir: dataset.dir,
+    fingerprint: await datasetFingerprint(dataset),
+    fingerprintOf: dataset.manifest ? 'manifest.json' : 'day files',
+    firstDay: dataset.firstDay,
+    lastDay: dataset.lastDay,
+    days: dataset.days.length,
+    missingDays: dataset.missingDays,
+  };
+}
+
 /** manifest.json of a results folder (DESIGN §6): everything needed to say what was run, on what, with what. */
 export interface ResultsManifest {
   aiplab: string;
   /** The resolved experiment: every default filled. */
   experiment: Experiment;
-  dataset: {
-    dir: string;
-    fingerprint: string;
-    /** What the fingerprint hashes: the dataset's manifest.json, or its day files. */
-    fingerprintOf: string;
-    /** Absent for a dataset without days. */
-    firstDay?: string;
-    lastDay?: string;
-    days: number;
-    missingDays: string[];
-  };
+  dataset: ResultsDataset;
   git: { commit: string | null; dirty: boolean | null };
   versions: Record<string, string>;
   seed: number;
@@ -199,6 +224,8 @@ export interface ResultsManifest {
   };
   /** The result files beside manifest.json. */
   files: string[];
+  /** Only in a folder `aiplab merge` made of shards: which shards, and each one's provenance and timings. */
+  merged?: unknown;
 }
 
 export interface WrittenResults {
@@ -222,14 +249,15 @@ export async function freeRunDir(parent: string, stamp: string): Promise<string>
 /**
  * Writes `<out>/<id>/<UTC timestamp>/` (DESIGN §6): manifest.json, per_day.csv, summary.csv, comparisons.csv. The
  * folder is written under a temporary name and renamed into place when complete, so a killed run leaves no
- * half-written result folder.
+ * half-written result folder. `dataset` may be given as its manifest record (a merge of shards, which need not
+ * reach the dataset); `extra.merged` is recorded as the manifest's `merged`.
  */
 export async function writeResults(
   out: string,
   run: BacktestRun,
   analysis: Analysis,
-  dataset: Dataset,
-  extra: { startedAt: Date; analysisMs: number; command?: string[] },
+  dataset: Dataset | ResultsDataset,
+  extra: { startedAt: Date; analysisMs: number; command?: string[]; merged?: unknown },
 ): Promise<WrittenResults> {
   const parent = resolve(out, run.experiment.id);
   await mkdir(parent, { recursive: true });
@@ -241,15 +269,7 @@ export async function writeResults(
   const manifest: ResultsManifest = {
     aiplab: VERSION,
     experiment: run.experiment,
-    dataset: {
-      dir: dataset.dir,
-      fingerprint: await datasetFingerprint(dataset),
-      fingerprintOf: dataset.manifest ? 'manifest.json' : 'day files',
-      firstDay: dataset.firstDay,
-      lastDay: dataset.lastDay,
-      days: dataset.days.length,
-      missingDays: dataset.missingDays,
-    },
+    dataset: 'fingerprint' in dataset ? dataset : await resultsDataset(dataset),
     git: gitInfo(),
     versions: packageVersions(),
     seed: run.experiment.seed,
@@ -270,6 +290,7 @@ export async function writeResults(
       rankMs: Object.fromEntries(Object.entries(run.timings.rankMs).map(([k, v]) => [k, Math.round(v)])),
     },
     files: ['per_day.csv', 'summary.csv', 'comparisons.csv', 'summary.txt'],
+    ...(extra.merged !== undefined ? { merged: extra.merged } : {}),
   };
   await writeFile(join(tmp, 'per_day.csv'), perDayCsv(run));
   await writeFile(join(tmp, 'summary.csv'), summaryCsv(analysis));

@@ -3,10 +3,12 @@ import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSynth } from './commands/synth.js';
 import { registerTune } from './commands/tune.js';
+import { completeNamed } from './lazy-help.js';
 
 /** Exit codes: 0 success, 1 data error, 2 usage error. */
 export const EXIT = { ok: 0, data: 1, usage: 2 } as const;
@@ -27,6 +29,7 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerReport(program);
   registerTune(program);
+  registerMerge(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -36,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   const debug = argv.includes('--debug');
   try {
+    await completeNamed(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {

@@ -2,14 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type DayTable, dayTableFileName, emptyDayTable, totalFlows } from '../days/day-table.js';
-import { dayTableToGzip, parseDayTableCsv, sortDayTable } from '../days/day-table-csv.js';
+import { dayTableToGzip, parseDayTableCsv } from '../days/day-table-csv.js';
 import type { DayEntry } from '../days/manifest.js';
 import { dayOfEpochSeconds, formatDay, parseDay } from '../util/dates.js';
 import { canonicalIp } from '../util/ip.js';
 import { sha256 } from '../util/sha256.js';
 import { DayAggregator } from './day-aggregator.js';
 import { type Honeypot, type HoneypotList, isOperating } from './honeypots.js';
-import { IpInterner } from './ip-interner.js';
+import { canonicalIpv4Bytes, IpInterner } from './ip-interner.js';
 import type { SkipCounter } from './skips.js';
 
 export const DROP = {
@@ -53,25 +53,56 @@ export class AttackCollector {
   /** Per IP id: index into `periods` if it is a honeypot, -1 if not, -2 not looked up yet. */
   private honeypotOf = new Int32Array(1024).fill(-2);
   private readonly periods: Honeypot[][] = [];
-  /** Per IP id: canonical text, null for text that is no address; filled lazily. */
-  private readonly canonical: (string | null | undefined)[] = [];
+  /** Canonical text by IP id, null for text that is no address; filled lazily, for ids that are no dotted quad. */
+  private readonly canonical = new Map<number, string | null>();
   private curDay = Number.NaN;
   private cur: DayAggregator | null = null;
   private lastCovered = Number.NaN;
 
   /** Responder lookup from bytes: open addressing over (length, last four bytes); slot = honeypot index + 1. */
-  private readonly hpSlots = new Int32Array(HP_SLOTS);
+  private readonly hpSlots: Int32Array;
+  /** Bits of a slot number in hpSlots and hpV4 (at least twice as many slots as honeypots). */
+  private readonly hpBits: number;
   private readonly hpBytes: Buffer[] = [];
+  /** Honeypots with an IPv4 address by that address: open addressing, 2 ints a slot (address, index + 1). */
+  private readonly hpV4: Int32Array;
 
   constructor(private readonly options: CollectorOptions) {
     this.honeypotByIp = options.honeypots?.byIp ?? new Map();
+    this.hpBits = Math.max(12, Math.ceil(Math.log2(2 * this.honeypotByIp.size + 1)));
+    const slots = 1 << this.hpBits;
+    this.hpSlots = new Int32Array(slots);
+    this.hpV4 = new Int32Array(2 * slots);
     for (const [ip, periods] of this.honeypotByIp) {
       const bytes = Buffer.from(ip, 'latin1');
-      let slot = tailHash(bytes, 0, bytes.length);
-      while (this.hpSlots[slot] !== 0) slot = (slot + 1) & (HP_SLOTS - 1);
+      let slot = tailHash(bytes, 0, bytes.length, this.hpBits);
+      while (this.hpSlots[slot] !== 0) slot = (slot + 1) & (slots - 1);
       this.hpSlots[slot] = this.periods.length + 1;
       this.hpBytes.push(bytes);
+      const v4 = canonicalIpv4Bytes(bytes, 0, bytes.length);
+      if (v4 >= 0) {
+        let at = v4Slot(v4, this.hpBits);
+        while (this.hpV4[at + 1] !== 0) at = (at + 2) & (2 * slots - 1);
+        this.hpV4[at] = v4;
+        this.hpV4[at + 1] = this.periods.length + 1;
+      }
       this.periods.push(periods);
+    }
+  }
+
+  /**
+   * The honeypot index of a responder given as the value of its canonical dotted quad (see canonicalIpv4Bytes), or
+   * -1: the same answer responderHoneypot gives for its text.
+   */
+  honeypotOfIpv4(v4: number): number {
+    const key = v4 | 0;
+    const table = this.hpV4;
+    let at = v4Slot(v4, this.hpBits);
+    for (;;) {
+      const k = table[at + 1]!;
+      if (k === 0) return -1;
+      if (table[at] === key) return k - 1;
+      at = (at + 2) & (table.length - 1);
     }
   }
 
@@ -80,7 +111,8 @@ export class AttackCollector {
    * honeypot. A miss on IPv6 text falls back to the interner, which also knows non-canonical spellings.
    */
   responderHoneypot(buf: Buffer, start: number, end: number): number {
-    let slot = tailHash(buf, start, end);
+    const mask = this.hpSlots.length - 1;
+    let slot = tailHash(buf, start, end, this.hpBits);
     const len = end - start;
     for (;;) {
       const k = this.hpSlots[slot]! - 1;
@@ -91,7 +123,7 @@ export class AttackCollector {
         while (i < len && bytes[i] === buf[start + i]) i++;
         if (i === len) return k;
       }
-      slot = (slot + 1) & (HP_SLOTS - 1);
+      slot = (slot + 1) & mask;
     }
     let colon = start;
     while (colon < end && buf[colon] !== 58) colon++;
@@ -250,7 +282,7 @@ export class AttackCollector {
     const agg = day === this.curDay && this.cur !== null ? this.cur : this.aggregator(day);
     let r = agg.rowOf(id);
     if (r < 0) {
-      if (this.canonicalOf(id) === null) {
+      if (this.interner.ipv4(id) < 0 && this.canonicalOf(id) === null) {
         const text = this.interner.text(id);
         this.options.skips.malformedRecord(
           'bad address',
@@ -272,10 +304,12 @@ export class AttackCollector {
 
   /** Canonical text of an IP id, or null when it is not an address. */
   canonicalOf(id: number): string | null {
-    let c = this.canonical[id];
+    // A canonical dotted quad is its own canonical text (made anew each time: no string is kept per address).
+    if (this.interner.ipv4(id) >= 0) return this.interner.text(id);
+    let c = this.canonical.get(id);
     if (c === undefined) {
       c = canonicalIp(this.interner.text(id)) ?? null;
-      this.canonical[id] = c;
+      this.canonical.set(id, c);
     }
     return c;
   }
@@ -290,6 +324,12 @@ export class AttackCollector {
     }
     let k = this.honeypotOf[id]!;
     if (k === -2) {
+      const v4 = this.interner.ipv4(id);
+      if (v4 >= 0) {
+        k = this.honeypotOfIpv4(v4);
+        this.honeypotOf[id] = k;
+        return k;
+      }
       const text = this.interner.text(id);
       let periods = this.honeypotByIp.get(text);
       if (periods === undefined && this.honeypotByIp.size > 0) {
@@ -338,16 +378,19 @@ export class AttackCollector {
     const table =
       agg === undefined
         ? emptyDayTable(date)
-        : agg.toTable(date, (id) => this.canonicalOf(id) ?? this.interner.text(id));
-    const sorted = sortDayTable(table);
-    const gz = dayTableToGzip(sorted);
+        : agg.toSortedTable(
+            date,
+            (id) => this.canonicalOf(id) ?? this.interner.text(id),
+            (id) => this.interner.ipv4(id),
+          );
+    const gz = dayTableToGzip(table);
     const file = dayTableFileName(date);
     writeFileSync(join(this.options.tmpDir, file), gz);
     this.flushed.set(day, {
       date,
       file,
-      rows: sorted.ip.length,
-      flows: totalFlows(sorted),
+      rows: table.ip.length,
+      flows: totalFlows(table),
       sha256: sha256(gz),
     });
     this.open.delete(day);
@@ -406,11 +449,14 @@ export function spanDays(
   return { days, missingDays };
 }
 
-const HP_SLOTS = 4096;
+/** First slot (an even index) of a 32-bit address in `hpV4`. */
+function v4Slot(v4: number, bits: number): number {
+  return (Math.imul(v4 | 0, 0x9e3779b1) >>> (32 - bits)) << 1;
+}
 
-/** A 12-bit hash of a text's length and last four bytes (IP texts differ most at the end). */
-function tailHash(buf: Uint8Array, start: number, end: number): number {
+/** A `bits`-bit hash of a text's length and last four bytes (IP texts differ most at the end). */
+function tailHash(buf: Uint8Array, start: number, end: number, bits: number): number {
   let w = end - start;
   for (let i = Math.max(start, end - 4); i < end; i++) w = (w << 8) | buf[i]!;
-  return Math.imul(w ^ (end - start), 0x9e3779b1) >>> 20;
+  return Math.imul(w ^ (end - start), 0x9e3779b1) >>> (32 - bits);
 }

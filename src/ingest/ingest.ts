@@ -9,8 +9,8 @@ import { VERSION } from '../version.js';
 import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { expandInputs } from './input-files.js';
-import { mergeParts, mergeSkips, PARALLEL_MIN_BYTES, readPartInWorker, splitRuns } from './parallel-parts.js';
-import { type PartOptions, readPart } from './read-part.js';
+import { mergeParts, mergeSkips, PARALLEL_MIN_BYTES, readParts, splitRuns } from './parallel-parts.js';
+import type { PartOptions, PartResult } from './read-part.js';
 import type { OnError } from './skips.js';
 
 export interface IngestOptions {
@@ -73,7 +73,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       file: options.inputs.join(' '),
     });
 
-  await prepareOut(options.out);
+  await prepareDatasetFolder(options.out);
   const tmpDir = join(options.out, `.aiplab-tmp-${process.pid}`);
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
@@ -99,58 +99,81 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       tmpDir: join(tmpDir, `part-${k}`),
     });
     for (let k = 0; k < runs.length; k++) await mkdir(partOptions(k).tmpDir, { recursive: true });
-    const parts =
-      runs.length === 1
-        ? [await readPart(partOptions(0), onRawBytes)]
-        : await settleInOrder(runs.map((_, k) => readPartInWorker(partOptions(k), onRawBytes)));
-    const merged = mergeParts(
-      parts,
-      parts.map((_, k) => partOptions(k).tmpDir),
-      tmpDir,
+    const parts = await readParts(
+      runs.map((_, k) => partOptions(k)),
+      onRawBytes,
+    );
+    const manifest = await commitDataset(options.out, tmpDir, {
+      format: format.name,
+      honeypots: honeypots
+        ? { path: honeypots.path, sha256: honeypots.sha256, count: honeypots.count }
+        : null,
       from,
       to,
-    );
-    const { days, missingDays } = merged;
-    const inputs = parts.flatMap((p) => p.inputs);
-    for (const p of parts) warnings.push(...p.warnings);
-    const reopened = parts.reduce((a, p) => a + p.reopened, 0);
-    if (reopened > 0)
-      warnings.push(`${reopened} day(s) received records after being written (input out of day order)`);
-    if (days.length === 0) warnings.push('the input covers no day: the dataset is empty');
-    const span = [...days.map((d) => d.date), ...missingDays].sort();
-    const manifest: DatasetManifest = {
-      manifestVersion: MANIFEST_VERSION,
-      aiplabVersion: VERSION,
-      format: format.name,
-      inputs,
-      honeypots: honeypots
-        ? {
-            path: honeypots.path,
-            sha256: honeypots.sha256,
-            count: honeypots.count,
-          }
-        : null,
-      from: span[0] ?? null,
-      to: span[span.length - 1] ?? null,
-      days,
-      missingDays,
-      records: parts.reduce((a, p) => a + p.records, 0),
-      attackFlows: days.reduce((a, d) => a + d.flows, 0),
-      skipped: mergeSkips(parts),
+      parts,
+      partDirs: parts.map((_, k) => partOptions(k).tmpDir),
       warnings,
-    };
-    // Commit: day files first, then the manifest that names them; stale day files of an earlier ingest go last.
-    const keep = new Set(days.map((d) => d.file));
-    for (const d of days) await rename(merged.paths.get(d.date)!, join(options.out, d.file));
-    await writeFileAtomic(join(options.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    for (const name of await readdir(options.out)) {
-      if (/^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) && !keep.has(name))
-        await rm(join(options.out, name));
-    }
+    });
     return { manifest, out: options.out };
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** What the parts of an ingest read (in input file order), and the ingest's own books. */
+export interface DatasetParts {
+  format: string;
+  honeypots: DatasetManifest['honeypots'];
+  /** The --from/--to day numbers, if given. */
+  from: number | undefined;
+  to: number | undefined;
+  parts: PartResult[];
+  /** Where each part's day tables are. */
+  partDirs: string[];
+  /** The ingest's own warnings, before the parts'. */
+  warnings: string[];
+}
+
+/**
+ * Joins the parts' day tables (mergeParts) and moves them into `out` with the manifest that names them: day files
+ * first, then manifest.json, and stale day files of an earlier ingest last. `tmpDir` (inside `out`) takes the days
+ * two parts wrote. Used by ingest and by the merge of partial ingests, so both write the same folder.
+ */
+export async function commitDataset(out: string, tmpDir: string, d: DatasetParts): Promise<DatasetManifest> {
+  const { parts } = d;
+  const merged = mergeParts(parts, d.partDirs, tmpDir, d.from, d.to);
+  const { days, missingDays } = merged;
+  const warnings = [...d.warnings];
+  const inputs = parts.flatMap((p) => p.inputs);
+  for (const p of parts) warnings.push(...p.warnings);
+  const reopened = parts.reduce((a, p) => a + p.reopened, 0);
+  if (reopened > 0)
+    warnings.push(`${reopened} day(s) received records after being written (input out of day order)`);
+  if (days.length === 0) warnings.push('the input covers no day: the dataset is empty');
+  const span = [...days.map((x) => x.date), ...missingDays].sort();
+  const manifest: DatasetManifest = {
+    manifestVersion: MANIFEST_VERSION,
+    aiplabVersion: VERSION,
+    format: d.format,
+    inputs,
+    honeypots: d.honeypots,
+    from: span[0] ?? null,
+    to: span[span.length - 1] ?? null,
+    days,
+    missingDays,
+    records: parts.reduce((a, p) => a + p.records, 0),
+    attackFlows: days.reduce((a, x) => a + x.flows, 0),
+    skipped: mergeSkips(parts),
+    warnings,
+  };
+  // Commit: day files first, then the manifest that names them; stale day files of an earlier ingest go last.
+  const keep = new Set(days.map((x) => x.file));
+  for (const x of days) await rename(merged.paths.get(x.date)!, join(out, x.file));
+  await writeFileAtomic(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const name of await readdir(out)) {
+    if (/^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) && !keep.has(name)) await rm(join(out, name));
+  }
+  return manifest;
 }
 
 function optionalDay(text: string | undefined, flag: string): number | undefined {
@@ -161,7 +184,7 @@ function optionalDay(text: string | undefined, flag: string): number | undefined
 }
 
 /** The output folder must be new, empty, or an aiplab dataset (which is then replaced). */
-async function prepareOut(out: string): Promise<void> {
+export async function prepareDatasetFolder(out: string): Promise<void> {
   let names: string[];
   try {
     names = await readdir(out);
@@ -199,14 +222,6 @@ async function prepareOut(out: string): Promise<void> {
       });
     }
   }
-}
-
-/** Waits for every part; the error reported is that of the first failing part in file order (deterministic). */
-async function settleInOrder<T>(promises: Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 function processAlive(pid: number): boolean {

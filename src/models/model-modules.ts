@@ -19,11 +19,45 @@ export interface ModelModule {
 /** Modules loaded in this process (on globalThis, as the model registry: one per process, whatever copy of aiplab loads). */
 const loaded = processGlobal('aiplab.models.modules', () => new Map<string, ModelModule>());
 
+/** This core is the aiplab command's compiled JavaScript (src/dist/, see src/cli/aiplab.mjs), not its TypeScript. */
+const COMPILED = import.meta.url.endsWith('.js');
+
+/** Module hooks (node:module register) that resolve the bare specifier 'aiplab' to `data.core`. */
+const CORE_ALIAS_HOOKS = `data:text/javascript,${encodeURIComponent(
+  'let core;\n' +
+    'export function initialize(data) { core = data.core; }\n' +
+    "export function resolve(specifier, context, next) { return specifier === 'aiplab' ? { url: core, shortCircuit: true } : next(specifier, context); }\n",
+)}`;
+let compiledTypeScript: Promise<void> | undefined;
+let compiledAlias: Promise<void> | undefined;
+
+/**
+ * Readies the compiled core to load a user's module: tsx for a module in TypeScript (registered on first need, so
+ * commands that load none stay fast), and the module's `import … from 'aiplab'` resolved to this compiled copy (the
+ * package's own entry is the TypeScript): a second copy of the core would share the model registry (processGlobal)
+ * but not the rest (its historyFeatures refuses this copy's knowledge views, its errors are other classes), and would
+ * be compiled through tsx on every run.
+ */
+async function readyCompiledCore(path: string): Promise<void> {
+  // tsx first: hooks registered later run first, so the alias sees 'aiplab' before tsx does.
+  if (/\.[cm]?tsx?$/.test(path)) {
+    compiledTypeScript ??= import('tsx/esm/api').then(({ register }) => {
+      register();
+    });
+    await compiledTypeScript;
+  }
+  compiledAlias ??= import('node:module').then(({ register }) => {
+    register(CORE_ALIAS_HOOKS, { data: { core: new URL('../index.js', import.meta.url).href } });
+  });
+  await compiledAlias;
+}
+
 /**
  * Loads modules that register models through the public API (`import { defineModel, registerModel } from 'aiplab'`),
  * each once per process: a second load of the same path returns what the first registered. A path is resolved from
- * `baseDir` (an experiment file's folder). TypeScript modules load because aiplab runs under tsx (the CLI, the
- * notebooks' kernel and the tests all do). `where` names the key in errors, e.g. `exp.json: module`.
+ * `baseDir` (an experiment file's folder). TypeScript modules load because aiplab runs under tsx (the notebooks'
+ * kernel, the CLI running the sources) or vitest, or through tsx registered then (the compiled CLI). `where` names
+ * the key in errors, e.g. `exp.json: module`.
  */
 export async function loadModelModules(
   paths: readonly string[],
@@ -53,7 +87,10 @@ export async function loadModelModules(
       // tslab notebook kernel under tsx requires it) requires the module too, so that its `import … from 'aiplab'`
       // gets this very copy, not a second one; an ES-module core (the CLI, the tests) imports it.
       if (typeof require === 'function' && require.extensions?.['.ts'] !== undefined) require(path);
-      else await import(pathToFileURL(path).href);
+      else {
+        if (COMPILED) await readyCompiledCore(path);
+        await import(pathToFileURL(path).href);
+      }
     } catch (error) {
       throw new UsageError(`${key}: ${path} failed to load: ${(error as Error).message}`);
     }

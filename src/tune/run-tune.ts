@@ -128,6 +128,38 @@ export interface RunTuneOptions {
    * (the general path: what the tests compare the fast path with). @default true
    */
   fastPath?: boolean;
+  /**
+   * Scores config `config` on fold `fold`'s tuning window only if it accepts (indices into TuneRun.configs and
+   * experiment.folds): a shard's units. Not with successive halving, whose rungs need every config's scores. The
+   * model's defaults are scored on every tuning day whatever it says. @default every pair
+   */
+  units?: (config: number, fold: number) => boolean;
+  /** Also gets each model warning of the tuning days with the config (configs.length: the default) and day index. */
+  onConfigWarning?: (config: number, day: number, message: string) => void;
+}
+
+/**
+ * The tuning windows scored (the first half of runTune): every config's objective on every tuning day, and the
+ * configs successive halving dropped. finishTune picks each fold's best from it and backtests the test windows.
+ */
+export interface TuneScoring {
+  experiment: TuneExperiment;
+  configs: TuneConfig[];
+  skippedConfigs: { zeroWeights: number; duplicates: number };
+  /** The model's defaults (scored last: values[configs.length]). */
+  defaultParams: Record<string, unknown>;
+  tuneDays: string[];
+  scoredTuneDays: string[];
+  skippedTuneDays: SkippedTarget[];
+  /** Per config (and, last, the default), the objective on every tuning day: NaN where not scored. */
+  values: Float64Array[];
+  /** Per fold and config: the fold's day after which halving dropped it, or null. */
+  droppedAfter: (number | null)[][];
+  generalPathConfigs: number;
+  fastPath: boolean;
+  warnings: { message: string; count: number }[];
+  /** foldMs, prepareMs and configMs; totalMs so far. */
+  timings: TuneTimings;
 }
 
 function meanOf(values: Float64Array, upTo = values.length): { mean: number; n: number } {
@@ -174,6 +206,65 @@ export async function runTune(
   dataset: Dataset,
   options: RunTuneOptions = {},
 ): Promise<TuneRun> {
+  const exclude = await resolveExclude(experiment, options);
+  const scoring = await scoreTuneWindows(experiment, dataset, { ...options, exclude });
+  return finishTune(scoring, dataset, { ...options, exclude });
+}
+
+/**
+ * The configs of a tuning experiment's search in search order (ids `c0001`, …, each with the model's full params),
+ * what the search dropped, and the model's defaults.
+ */
+export function searchConfigs(experiment: TuneExperiment): {
+  configs: TuneConfig[];
+  skippedConfigs: { zeroWeights: number; duplicates: number };
+  defaultParams: Record<string, unknown>;
+} {
+  const factory = getModel(experiment.model.name);
+  const points = expandSearch(experiment.search, experiment.seed);
+  if (points.length === 0)
+    throw new UsageError('search: no config to try (every weight vector was all zero)');
+  const width = String(points.length).length;
+  const configs: TuneConfig[] = points.map((point, i) => ({
+    id: `c${String(i + 1).padStart(Math.max(4, width), '0')}`,
+    point,
+    params: factory.parseParams({ ...experiment.model.params, ...point }) as unknown as Record<
+      string,
+      unknown
+    >,
+  }));
+  const defaultParams = structuredClone(factory.defaults) as unknown as Record<string, unknown>;
+  return { configs, skippedConfigs: { ...points.skipped }, defaultParams };
+}
+
+/** The tuning days: the union of the folds' tuning windows, first to last day. */
+export function tuneWindowDays(experiment: TuneExperiment): string[] {
+  const folds = experiment.folds;
+  const first = folds[0]!;
+  const tuneFrom = folds.reduce((d, f) => (f.tune.from < d ? f.tune.from : d), first.tune.from);
+  const tuneTo = folds.reduce((d, f) => (f.tune.to > d ? f.tune.to : d), first.tune.to);
+  return dayRange(tuneFrom, tuneTo);
+}
+
+/** The configs' exclusion: the caller's, else the experiment's allowlist, else none. */
+async function resolveExclude(
+  experiment: TuneExperiment,
+  options: RunTuneOptions,
+): Promise<((ip: string) => boolean) | undefined> {
+  if (options.exclude !== undefined || experiment.allowlist === undefined) return options.exclude;
+  const allowlist = await readAllowlist(experiment.allowlist);
+  return (ip) => allowlist.contains(ip);
+}
+
+/**
+ * The first half of runTune: folds the knowledge base once over the union of the tuning windows and scores every
+ * config (or, with `units`, a shard's configs × folds) and the defaults on each tuning day, with successive halving.
+ */
+export async function scoreTuneWindows(
+  experiment: TuneExperiment,
+  dataset: Dataset,
+  options: RunTuneOptions = {},
+): Promise<TuneScoring> {
   const t0 = performance.now();
   const folds = experiment.folds;
   const first = folds[0]!;
@@ -190,26 +281,14 @@ export async function runTune(
     throw new UsageError(
       `the last test window ends ${last.test.to}, after the dataset's last day (${dataset.lastDay}): there are no attackers to score against`,
     );
-  let exclude = options.exclude;
-  if (exclude === undefined && experiment.allowlist !== undefined) {
-    const allowlist = await readAllowlist(experiment.allowlist);
-    exclude = (ip) => allowlist.contains(ip);
-  }
+  if (options.units && experiment.search.halving)
+    throw new UsageError(
+      'successive halving cannot be sharded: its rungs need every config’s scores; remove search.halving to shard the search, or run it in one process',
+    );
+  const exclude = await resolveExclude(experiment, options);
 
   const factory = getModel(experiment.model.name);
-  const points = expandSearch(experiment.search, experiment.seed);
-  if (points.length === 0)
-    throw new UsageError('search: no config to try (every weight vector was all zero)');
-  const width = String(points.length).length;
-  const configs: TuneConfig[] = points.map((point, i) => ({
-    id: `c${String(i + 1).padStart(Math.max(4, width), '0')}`,
-    point,
-    params: factory.parseParams({ ...experiment.model.params, ...point }) as unknown as Record<
-      string,
-      unknown
-    >,
-  }));
-  const defaultParams = structuredClone(factory.defaults) as unknown as Record<string, unknown>;
+  const { configs, skippedConfigs, defaultParams } = searchConfigs(experiment);
   // The default is scored beside the configs: one more entry, last.
   const allParams = [...configs.map((c) => c.params), defaultParams];
   const useFast = options.fastPath !== false && factory.fastScorer !== undefined;
@@ -235,14 +314,14 @@ export async function runTune(
 
   // Per fold: its days (indices into tuneDays), the configs still alive, its halving rungs.
   const defaultIndex = configs.length;
-  const foldState = folds.map((fold) => {
+  const foldState = folds.map((fold, fi) => {
     const days = dayRange(fold.tune.from, fold.tune.to).map((d) => dayIndex.get(d)!);
     return {
       fold,
       days,
       start: days[0]!,
       end: days[days.length - 1]!,
-      alive: new Uint8Array(configs.length).fill(1),
+      alive: Uint8Array.from(configs, (_, i) => ((options.units?.(i, fi) ?? true) ? 1 : 0)),
       droppedAfter: new Array<number | null>(configs.length).fill(null),
       rungs: halvingRungs(days.length, experiment.search.halving),
     };
@@ -255,9 +334,20 @@ export async function runTune(
   let excludedById: Uint8Array | undefined = exclude ? new Uint8Array(0) : undefined;
   let checked = 0;
   const limit = budget !== 'natural' && !exclude ? budget : undefined;
+  // The config being scored and the day, for onConfigWarning.
+  let current = -1;
+  let today = 0;
+  const onConfigWarning = options.onConfigWarning;
+  const warn = onConfigWarning
+    ? (message: string) => {
+        warnings.add(message);
+        onConfigWarning(current, today, message);
+      }
+    : warnings.add;
 
   for (let di = 0; di < tuneDays.length; di++) {
     const date = tuneDays[di]!;
+    today = di;
     let t = performance.now();
     await foldDaysBefore(kb, source, date);
     tables.evictBefore(date);
@@ -280,12 +370,13 @@ export async function runTune(
       }
       const truth = buildTruth(view, await source.readDayTable(date), truthScratch);
       const fastDay: FastScorerDay<unknown> | undefined = scorer?.day(view, excludedById);
-      const ctx = modelContext(view, { seed: experiment.seed, limit, warn: warnings.add });
+      const ctx = modelContext(view, { seed: experiment.seed, limit, warn });
       timings.prepareMs += performance.now() - t;
       t = performance.now();
       for (let i = 0; i < candidates.length; i++) {
         if (i !== defaultIndex && !active.some((f) => f.alive[i])) continue;
         const c = candidates[i]!;
+        current = i;
         let list: RankedList;
         if (c.fast && fastDay) {
           const ids = fastDay.list(c.model.params, budget, ordered);
@@ -326,6 +417,46 @@ export async function runTune(
     options.onProgress?.(di + 1, tuneDays.length, date, 'tune');
   }
 
+  timings.totalMs = performance.now() - t0;
+  return {
+    experiment,
+    configs,
+    skippedConfigs,
+    defaultParams,
+    tuneDays,
+    scoredTuneDays,
+    skippedTuneDays,
+    values,
+    droppedAfter: foldState.map((f) => f.droppedAfter),
+    generalPathConfigs,
+    fastPath: useFast,
+    warnings: warnings.list(),
+    timings,
+  };
+}
+
+/**
+ * The second half of runTune: each fold's best config among those that reached the end of its tuning window, its
+ * backtest beside the defaults and the baselines on the fold's test window, and the test windows pooled. A merge of
+ * tune shards calls it with the shards' scores put together.
+ */
+export async function finishTune(
+  scoring: TuneScoring,
+  dataset: Dataset,
+  options: RunTuneOptions = {},
+): Promise<TuneRun> {
+  const t0 = performance.now();
+  const { experiment, configs, defaultParams, tuneDays, scoredTuneDays, skippedTuneDays, values } = scoring;
+  const exclude = await resolveExclude(experiment, options);
+  const metric = getMetric(experiment.objective.metric);
+  const folds = experiment.folds;
+  const timings: TuneTimings = { ...scoring.timings };
+  const defaultIndex = configs.length;
+  const dayIndex = new Map(tuneDays.map((d, i) => [d, i]));
+  const foldState = folds.map((fold, fi) => {
+    const days = dayRange(fold.tune.from, fold.tune.to).map((d) => dayIndex.get(d)!);
+    return { fold, start: days[0]!, end: days[days.length - 1]!, droppedAfter: scoring.droppedAfter[fi]! };
+  });
   const scoreOf = (i: number, f: (typeof foldState)[number]): TuneScore => {
     const v = values[i]!.slice(f.start, f.end + 1);
     const dropped = i === defaultIndex ? null : f.droppedAfter[i]!;
@@ -378,19 +509,19 @@ export async function runTune(
   timings.analysisMs += performance.now() - t;
   timings.testMs += performance.now() - t;
   const lastFold = results[results.length - 1]!;
-  timings.totalMs = performance.now() - t0;
+  timings.totalMs = scoring.timings.totalMs + performance.now() - t0;
   return {
     experiment,
     configs,
-    skippedConfigs: { ...points.skipped },
+    skippedConfigs: scoring.skippedConfigs,
     folds: results,
     best: lastFold.best,
     scores: lastFold.scores,
     default: { params: defaultParams, score: lastFold.default.score },
     test: { run: pooled, analysis: pooledAnalysis },
-    generalPathConfigs,
-    fastPath: useFast,
-    warnings: warnings.list(),
+    generalPathConfigs: scoring.generalPathConfigs,
+    fastPath: scoring.fastPath,
+    warnings: scoring.warnings,
     timings,
     tuneDays,
     scoredTuneDays,

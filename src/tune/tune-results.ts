@@ -141,13 +141,14 @@ const TUNE_FILES = ['configs.csv', 'tuning_per_day.csv', 'folds.csv'];
  * Writes `<out>/<id>/<UTC timestamp>/`: the test-window backtest's files (per_day.csv, summary.csv, comparisons.csv,
  * written by the backtest's own writeResults), configs.csv, tuning_per_day.csv, summary.txt and a manifest.json that
  * describes the whole tuning run (resolved experiment, dataset fingerprint, git commit, versions, seed, timings, the
- * best config). Everything is written into a temporary folder first and renamed into place when complete.
+ * best config; `merged` for a folder `aiplab merge` made of shards). Everything is written into a temporary folder
+ * first and renamed into place when complete.
  */
 export async function writeTuneResults(
   out: string,
   run: TuneRun,
   dataset: Dataset,
-  extra: { startedAt: Date; command?: string[] },
+  extra: { startedAt: Date; command?: string[]; merged?: unknown },
 ): Promise<WrittenResults> {
   const e = run.experiment;
   const parent = resolve(out, e.id);
@@ -237,6 +238,7 @@ export async function writeTuneResults(
         analysisMs: Math.round(t.analysisMs),
       },
       files,
+      ...(extra.merged !== undefined ? { merged: extra.merged } : {}),
     };
     await writeFile(join(tmp, TUNE_FILES[0]!), configsCsv(run));
     await writeFile(join(tmp, TUNE_FILES[1]!), tuningPerDayCsv(run));

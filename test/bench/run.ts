@@ -6,6 +6,7 @@ import { BENCH_DIR, type BenchLine } from './common.js';
 import { benchForest } from './forest.js';
 import { benchIngest } from './ingest.js';
 import { benchLearners } from './learners.js';
+import { benchStartup } from './startup.js';
 import { benchSynthYear } from './synth-year.js';
 import { benchTune } from './tune.js';
 import { benchTuneGeneral } from './tune-general.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<BenchLine[]>> = {
   backtest: benchBacktest,
   tune: benchTune,
   'tune-general': benchTuneGeneral,
+  startup: benchStartup,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
-import { readExperiment } from '../../backtest/experiment.js';
-import { runExperiment } from '../../backtest/run-experiment.js';
-import { summaryText } from '../../backtest/summary-text.js';
-import { writeReport } from '../../reports/write-report.js';
-import { createProgress } from '../progress.js';
 
 interface BacktestFlags {
   out: string;
   cache: string;
   quiet?: boolean;
   report?: boolean;
+  shard?: string;
 }
 
 export function registerBacktest(program: Command): void {
@@ -23,7 +19,26 @@ export function registerBacktest(program: Command): void {
     .option('--cache <dir>', 'where synthetic datasets are made and kept', '.aiplab-cache')
     .option('--report', 'also write report.html and charts/ into the results folder (as aiplab report does)')
     .option('-q, --quiet', 'no progress, no summary')
+    .option(
+      '--shard <i/N>',
+      'run shard i of N only, written as a partial for aiplab merge (README: Past one machine)',
+    )
     .action(async (file: string, flags: BacktestFlags) => {
+      if (flags.shard !== undefined) {
+        const { backtestShard } = await import('./shard.js');
+        return backtestShard(
+          file,
+          { ...flags, shard: flags.shard },
+          Boolean(flags.quiet || program.opts().quiet),
+        );
+      }
+      // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
+      const [{ readExperiment }, { runExperiment }, { summaryText }, { createProgress }] = await Promise.all([
+        import('../../backtest/experiment.js'),
+        import('../../backtest/run-experiment.js'),
+        import('../../backtest/summary-text.js'),
+        import('../progress.js'),
+      ]);
       const quiet = Boolean(flags.quiet || program.opts().quiet);
       const experiment = await readExperiment(file);
       const synthProgress = createProgress('synth   ', quiet, ' days');
@@ -45,7 +60,10 @@ export function registerBacktest(program: Command): void {
         progress.stop();
       }
       const { run, analysis, written } = result;
-      const report = flags.report && written ? await writeReport(written.dir) : undefined;
+      const report =
+        flags.report && written
+          ? await (await import('../../reports/write-report.js')).writeReport(written.dir)
+          : undefined;
       if (quiet) return;
       const lines: string[] = [];
       lines.push(

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { inputFormatNames } from '../../ingest/formats/registry.js';
-import { ingest } from '../../ingest/ingest.js';
 import type { OnError } from '../../ingest/skips.js';
-import { createProgress } from '../progress.js';
+import { completeLater } from '../lazy-help.js';
 
 interface IngestFlags {
   out: string;
@@ -11,15 +9,16 @@ interface IngestFlags {
   to?: string;
   onError: OnError;
   quiet?: boolean;
+  partial?: boolean;
 }
 
 export function registerIngest(program: Command): void {
-  program
+  const command = program
     .command('ingest')
     .description(
       'read honeypot logs into a dataset of AIP day tables (attacks.YYYY-MM-DD.csv.gz + manifest.json)',
     )
-    .argument('<format>', `input format: ${inputFormatNames().join(', ')}`)
+    .argument('<format>', 'input format')
     .argument('<input...>', 'files and/or folders (Zeek: <root>/YYYY-MM-DD/conn.*.log[.gz] is walked)')
     .requiredOption(
       '--out <dataset-dir>',
@@ -37,7 +36,20 @@ export function registerIngest(program: Command): void {
       'skip',
     )
     .option('-q, --quiet', 'no progress bar, no summary')
+    .option(
+      '--partial',
+      'read only the day files/folders --from .. --to, into a partial dataset for aiplab merge',
+    )
     .action(async (format: string, inputs: string[], flags: IngestFlags) => {
+      if (flags.partial) {
+        const { ingestPartialCommand } = await import('./shard.js');
+        return ingestPartialCommand(format, inputs, flags, Boolean(flags.quiet || program.opts().quiet));
+      }
+      // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
+      const [{ ingest }, { createProgress }] = await Promise.all([
+        import('../../ingest/ingest.js'),
+        import('../progress.js'),
+      ]);
       const quiet = Boolean(flags.quiet || program.opts().quiet);
       const progress = createProgress('ingest', quiet, ' B');
       let result: Awaited<ReturnType<typeof ingest>>;
@@ -72,4 +84,8 @@ export function registerIngest(program: Command): void {
       for (const w of m.warnings) lines.push(`warning: ${w}`);
       process.stderr.write(`${lines.join('\n')}\n`);
     });
+  completeLater(command, async () => {
+    const { inputFormatNames } = await import('../../ingest/formats/registry.js');
+    command.registeredArguments[0]!.description = `input format: ${inputFormatNames().join(', ')}`;
+  });
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeReport } from '../../reports/write-report.js';
 
 interface ReportFlags {
   out?: string;
@@ -17,6 +16,8 @@ export function registerReport(program: Command): void {
     .option('-q, --quiet', 'print nothing')
     .action(async (dir: string, flags: ReportFlags) => {
       const quiet = Boolean(flags.quiet || program.opts().quiet);
+      // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
+      const { writeReport } = await import('../../reports/write-report.js');
       const written = await writeReport(dir, flags.out !== undefined ? { out: flags.out } : {});
       if (!quiet)
         process.stdout.write(

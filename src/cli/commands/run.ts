@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { dailyBlocklists } from '../../blocklist/daily-blocklists.js';
-import { listFormatNames } from '../../blocklist/formats/registry.js';
-import { modelNames } from '../../models/index.js';
 import { UsageError } from '../../util/errors.js';
+import { completeLater, optionOf } from '../lazy-help.js';
 
 interface RunFlags {
   data: string;
@@ -17,7 +15,7 @@ interface RunFlags {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description("the daily job: build each model's blocklist for a date from the days before it")
     .requiredOption(
@@ -28,14 +26,16 @@ export function registerRun(program: Command): void {
       '--date <YYYY-MM-DD>',
       'the day the lists are for (at most the day after the last data day)',
     )
-    .option('--model <name...>', `model name(s), or all: ${modelNames().join(', ')}`, ['all'])
+    .option('--model <name...>', 'model name(s), or all', ['all'])
     .option('--allowlist <csv>', 'AIP do_not_block_these_ips.csv (IPs and CIDR ranges) never to list')
     .option('--budget <K>', "cut every list to its top K instead of the model's own rule")
-    .option('--format <format>', `output format: ${listFormatNames().join(', ')}`, 'aip')
+    .option('--format <format>', 'output format', 'aip')
     .option('--seed <S>', 'seed for models that draw random numbers', '0')
     .requiredOption('--out <dir>', 'output root: <out>/<Model>/AIP-<Model>-<date>.csv.gz for the aip format')
     .option('-q, --quiet', 'no summary, no warnings')
     .action(async (flags: RunFlags) => {
+      // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
+      const { dailyBlocklists } = await import('../../blocklist/daily-blocklists.js');
       const quiet = Boolean(flags.quiet || program.opts().quiet);
       const number = (text: string | undefined, flag: string) => {
         if (text === undefined) return undefined;
@@ -63,4 +63,12 @@ export function registerRun(program: Command): void {
       for (const w of [...new Set(warnings)]) lines.push(`warning: ${w}`);
       process.stderr.write(`${lines.join('\n')}\n`);
     });
+  completeLater(command, async () => {
+    const [{ modelNames }, { listFormatNames }] = await Promise.all([
+      import('../../models/index.js'),
+      import('../../blocklist/formats/registry.js'),
+    ]);
+    optionOf(command, '--model').description = `model name(s), or all: ${modelNames().join(', ')}`;
+    optionOf(command, '--format').description = `output format: ${listFormatNames().join(', ')}`;
+  });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { SYNTH_DEFAULTS, type SynthFormat, synthesize } from '../../synth/index.js';
+import type { SynthFormat } from '../../synth/index.js';
 import { UsageError } from '../../util/errors.js';
-import { createProgress } from '../progress.js';
+import { completeLater, setDefault } from '../lazy-help.js';
 
 interface SynthFlags {
   days: string;
@@ -23,33 +23,31 @@ function integer(value: string, flag: string): number {
 }
 
 export function registerSynth(program: Command): void {
-  program
+  const command = program
     .command('synth')
     .description(
       'generate seeded synthetic honeypot traffic: Zeek conn logs in Zeek folder layout + honeypots.csv',
     )
     .requiredOption('--out <dir>', 'folder to write (Zeek day folders, or day tables with --format aip)')
-    .option('--days <N>', 'number of UTC days', String(SYNTH_DEFAULTS.days))
-    .option(
-      '--attackers-per-day <K>',
-      'mean distinct attacker IPs a day',
-      String(SYNTH_DEFAULTS.attackersPerDay),
-    )
-    .option('--honeypots <H>', 'number of honeypots (one starts late)', String(SYNTH_DEFAULTS.honeypots))
-    .option('--seed <S>', 'seed of the random generator', String(SYNTH_DEFAULTS.seed))
+    // Defaults from SYNTH_DEFAULTS, set by completeLater below.
+    .option('--days <N>', 'number of UTC days')
+    .option('--attackers-per-day <K>', 'mean distinct attacker IPs a day')
+    .option('--honeypots <H>', 'number of honeypots (one starts late)')
+    .option('--seed <S>', 'seed of the random generator')
     .option('--format <zeek|aip>', 'zeek: conn logs; aip: the day tables ingest would make of them', 'zeek')
-    .option('--start-date <YYYY-MM-DD>', 'first simulated day', SYNTH_DEFAULTS.startDate)
-    .option(
-      '--mean-flows <F>',
-      'mean attack flows per attacker per day',
-      String(SYNTH_DEFAULTS.meanFlowsPerAttacker),
-    )
+    .option('--start-date <YYYY-MM-DD>', 'first simulated day')
+    .option('--mean-flows <F>', 'mean attack flows per attacker per day')
     .option('-q, --quiet', 'no progress bar, no summary')
     .action(async (flags: SynthFlags) => {
       const quiet = Boolean(flags.quiet || program.opts().quiet);
       if (flags.format !== 'zeek' && flags.format !== 'aip') {
         throw new UsageError(`--format must be zeek or aip, not '${flags.format}'`);
       }
+      // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
+      const [{ synthesize }, { createProgress }] = await Promise.all([
+        import('../../synth/index.js'),
+        import('../progress.js'),
+      ]);
       const progress = createProgress('synth', quiet, ' days');
       let report: Awaited<ReturnType<typeof synthesize>>;
       try {
@@ -78,4 +76,13 @@ export function registerSynth(program: Command): void {
         ].join('\n')}\n`,
       );
     });
+  completeLater(command, async () => {
+    const { SYNTH_DEFAULTS: d } = await import('../../synth/index.js');
+    setDefault(command, '--days', String(d.days));
+    setDefault(command, '--attackers-per-day', String(d.attackersPerDay));
+    setDefault(command, '--honeypots', String(d.honeypots));
+    setDefault(command, '--seed', String(d.seed));
+    setDefault(command, '--start-date', d.startDate);
+    setDefault(command, '--mean-flows', String(d.meanFlowsPerAttacker));
+  });
 }

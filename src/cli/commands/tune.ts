@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
-import { writeReport } from '../../reports/write-report.js';
-import { runTuneExperiment } from '../../tune/run-tune-experiment.js';
-import { readTuneExperiment } from '../../tune/tune-experiment.js';
-import { tuneSummaryText } from '../../tune/tune-summary-text.js';
-import { createProgress } from '../progress.js';
 
 interface TuneFlags {
   out: string;
   cache: string;
   quiet?: boolean;
   report?: boolean;
+  shard?: string;
 }
 
 export function registerTune(program: Command): void {
@@ -26,7 +22,27 @@ export function registerTune(program: Command): void {
       "also write report.html and charts/ of the test window's backtest into the results folder",
     )
     .option('-q, --quiet', 'no progress, no summary')
+    .option(
+      '--shard <i/N>',
+      'score shard i of N of configs × folds only, for aiplab merge (no halving; README: Past one machine)',
+    )
     .action(async (file: string, flags: TuneFlags) => {
+      if (flags.shard !== undefined) {
+        const { tuneShard } = await import('./shard.js');
+        return tuneShard(
+          file,
+          { ...flags, shard: flags.shard },
+          Boolean(flags.quiet || program.opts().quiet),
+        );
+      }
+      // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
+      const [{ runTuneExperiment }, { readTuneExperiment }, { tuneSummaryText }, { createProgress }] =
+        await Promise.all([
+          import('../../tune/run-tune-experiment.js'),
+          import('../../tune/tune-experiment.js'),
+          import('../../tune/tune-summary-text.js'),
+          import('../progress.js'),
+        ]);
       const quiet = Boolean(flags.quiet || program.opts().quiet);
       const experiment = await readTuneExperiment(file);
       const synthProgress = createProgress('synth', quiet, ' days');
@@ -54,7 +70,10 @@ export function registerTune(program: Command): void {
         testProgress.stop();
       }
       const { run, written } = result;
-      const report = flags.report && written ? await writeReport(written.dir) : undefined;
+      const report =
+        flags.report && written
+          ? await (await import('../../reports/write-report.js')).writeReport(written.dir)
+          : undefined;
       if (quiet) return;
       const lines = [tuneSummaryText(run)];
       for (const w of run.test.run.warnings.slice(0, 10)) lines.push(`warning (${w.count}×): ${w.message}`);

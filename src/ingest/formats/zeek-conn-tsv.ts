@@ -1,13 +1,20 @@
 import { DataError } from '../../util/errors.js';
 import type { AttackCollector } from '../attack-collector.js';
+import { canonicalIpv4Bytes } from '../ip-interner.js';
 import { epochSecondsBytes, parseDecimalBytes } from '../parse-number.js';
 import type { SkipCounter } from '../skips.js';
 
 const HASH = 35; // '#'
 const NOT_PLAIN = -1;
-const INCOMPLETE = -2;
 const DASH = 45; // '-'
 const NEEDED = ['ts', 'id.orig_h', 'id.resp_h', 'duration', 'orig_pkts', 'orig_ip_bytes'] as const;
+/** How the fast path reads a needed column: as NEEDED[kind - 1]. */
+const K_TS = 1;
+const K_ORIG = 2;
+const K_RESP = 3;
+const K_DURATION = 4;
+const K_PACKETS = 5;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const REQUIRED = new Set(['ts', 'id.orig_h', 'id.resp_h']);
 
 /**
@@ -18,8 +25,15 @@ const REQUIRED = new Set(['ts', 'id.orig_h', 'id.resp_h']);
  */
 export class ZeekTsvReader {
   private sep = 9;
+  /** The larger of the separator and '\n': bytes above it are plain field bytes. */
+  private top = 10;
   private col = new Int32Array(NEEDED.length).fill(-1);
   private maxCol = -1;
+  /**
+   * The fast path's walk over a line: for each needed column in column order, the number of columns to skip before
+   * it, then its K_ kind.
+   */
+  private plan = new Int32Array(0);
   private hasFields = false;
   readonly warnings: string[] = [];
 
@@ -34,9 +48,9 @@ export class ZeekTsvReader {
   lines = 0;
 
   /**
-   * Reads a chunk of the file: splits lines and finds fields in one pass over the bytes (a plain data line's bytes
-   * are scanned once, up to its last needed field; its end is found by the native indexOf). Header lines, blank or
-   * odd lines and lines cut by the chunk's end take the general path through `line`.
+   * Reads a chunk of the file: a plain data line's bytes are read once, splitting fields and parsing the used ones
+   * in the same pass (fastRecord). Header lines, blank or odd lines and lines cut by the chunk's end take the
+   * general path through `line`.
    */
   push(chunk: Buffer): void {
     let pos = 0;
@@ -52,17 +66,18 @@ export class ZeekTsvReader {
       this.line(line, 0, withoutCr(line, 0, line.length), ++this.lines);
       pos = nl + 1;
     }
-    while (pos < n) {
-      if (this.hasFields) {
-        const next = this.fastRecord(chunk, pos, n);
+    // Whole lines end by `limit`: the fast path reads up to a line's '\n' with no other bound check.
+    const limit = chunk.lastIndexOf(10) + 1;
+    while (pos < limit) {
+      // (A '\n' separator, however absurd, would let the fast path's field loops run past the line's end.)
+      if (this.hasFields && this.sep !== 10) {
+        const next = this.fastRecord(chunk, pos);
         if (next >= 0) {
           pos = next;
           continue;
         }
-        if (next === INCOMPLETE) break;
       }
       const nl = chunk.indexOf(10, pos);
-      if (nl < 0) break;
       this.line(chunk, pos, withoutCr(chunk, pos, nl), ++this.lines);
       pos = nl + 1;
     }
@@ -79,31 +94,128 @@ export class ZeekTsvReader {
   }
 
   /**
-   * A plain data line starting at `pos`: returns the position after its newline once handled, NOT_PLAIN when the
-   * general path must take it (header, blank or leading-blank line, a line with fewer fields than needed), or
-   * INCOMPLETE when the chunk ends inside it.
+   * A plain data line starting at `pos`, read in one pass: columns AIP does not use are skipped to their separator,
+   * the used ones are parsed as they are scanned. Returns the position after the line's newline once the flow is
+   * handed on, or NOT_PLAIN when the general path must take the line (a header, blank or leading-blank line, fewer
+   * fields than needed, or any field the fast parse does not take as it is: `record` then parses and reports it).
+   * The line must end with '\n' inside `buf`: every loop stops there at the latest, so none checks the buffer's end.
+   * Nothing is counted or reported before the line is known to be plain.
    */
-  private fastRecord(buf: Buffer, pos: number, n: number): number {
+  private fastRecord(buf: Buffer, pos: number): number {
     const c0 = buf[pos]!;
     if (c0 === HASH || c0 === 9 || c0 === 32 || c0 === 10 || c0 === 13) return NOT_PLAIN;
     const sep = this.sep;
-    const maxCol = this.maxCol;
-    const bounds = this.bounds;
-    bounds[0] = pos;
-    let f = 0;
+    const top = this.top;
+    const plan = this.plan;
+    let ts = 0;
+    let oS = 0;
+    let oE = 0;
+    let rS = 0;
+    let rE = 0;
+    let duration = 0;
+    let packets = 0;
+    let bytes = 0;
     let i = pos;
-    for (; i < n; i++) {
-      const c = buf[i];
-      if (c === sep) {
-        bounds[++f] = i + 1;
-        if (f > maxCol) break;
-      } else if (c === 10) return NOT_PLAIN;
+    let c = 0;
+    for (let p = 0; p < plan.length; p += 2) {
+      // Skip the columns before the next needed one: count separators, one compare a byte for most bytes (the
+      // separator and '\n', tab and newline in Zeek's files, are the lowest of the bytes a line holds).
+      let skip = plan[p]!;
+      while (skip > 0) {
+        c = buf[i++]!;
+        if (c <= top) {
+          if (c === sep) skip--;
+          else if (c === 10) return NOT_PLAIN;
+        }
+      }
+      const kind = plan[p + 1]!;
+      const s = i;
+      if (kind === K_ORIG || kind === K_RESP) {
+        for (;;) {
+          c = buf[i]!;
+          if (c <= top && (c === sep || c === 10)) break;
+          i++;
+        }
+        if (c !== sep) return NOT_PLAIN;
+        if (kind === K_ORIG) {
+          oS = s;
+          oE = i;
+        } else {
+          rS = s;
+          rE = i;
+        }
+      } else if (kind === K_TS) {
+        // As epochSecondsBytes: the whole seconds; the fraction must be digits.
+        let whole = 0;
+        for (;;) {
+          c = buf[i]!;
+          if (c < 48 || c > 57) break;
+          whole = whole * 10 + (c - 48);
+          i++;
+        }
+        if (i === s) return NOT_PLAIN;
+        if (c === 46) {
+          for (;;) {
+            c = buf[++i]!;
+            if (c < 48 || c > 57) break;
+          }
+        }
+        if (c !== sep) return NOT_PLAIN;
+        ts = whole;
+      } else {
+        // duration, orig_pkts, orig_ip_bytes: '-' (unset) is 0; else as parseDecimalBytes for [digits][.digits].
+        let value = 0;
+        c = buf[i]!;
+        if (c === DASH) c = buf[++i]!;
+        else {
+          let mantissa = 0;
+          let digits = 0;
+          let fraction = -1;
+          for (;;) {
+            if (c >= 48 && c <= 57) {
+              mantissa = mantissa * 10 + (c - 48);
+              digits++;
+              if (fraction >= 0) fraction++;
+            } else if (c === 46 && fraction < 0) fraction = 0;
+            else break;
+            c = buf[++i]!;
+          }
+          // More than 15 digits may pass 2^53: parseDecimalBytes has a slower way for those.
+          if (digits === 0 || digits > 15) return NOT_PLAIN;
+          value = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
+        }
+        if (c !== sep) return NOT_PLAIN;
+        if (kind === K_DURATION) duration = value;
+        else if (kind === K_PACKETS) packets = value;
+        else bytes = value;
+      }
+      i++;
     }
-    if (f <= maxCol) return INCOMPLETE;
-    const nl = buf.indexOf(10, i);
-    if (nl < 0) return INCOMPLETE;
-    this.decode(buf, bounds, ++this.lines);
-    return nl + 1;
+    // The rest of the line (the few columns after the last needed one): cheaper here than a native indexOf call.
+    while (buf[i] !== 10) i++;
+    const lineNo = ++this.lines;
+    const collector = this.collector;
+    const interner = collector.interner;
+    // Canonical dotted quads (nearly every address Zeek writes) go by their 32-bit value; the rest by their bytes.
+    const o4 = canonicalIpv4Bytes(buf, oS, oE);
+    const orig =
+      o4 >= 0 ? interner.internV4(o4) : oE - oS < 2 || oE - oS > 64 ? -1 : interner.intern(buf, oS, oE);
+    if (orig < 0) {
+      this.bad('bad address', 'id.orig_h', buf, oS, oE, lineNo);
+      return i + 1;
+    }
+    const r4 = canonicalIpv4Bytes(buf, rS, rE);
+    let hp: number;
+    if (r4 >= 0) hp = collector.honeypotOfIpv4(r4);
+    else {
+      if (rE - rS < 2 || rE - rS > 64) {
+        this.bad('bad address', 'id.resp_h', buf, rS, rE, lineNo);
+        return i + 1;
+      }
+      hp = collector.responderHoneypot(buf, rS, rE);
+    }
+    collector.flowToHoneypot(ts, orig, hp, duration, packets, bytes, lineNo);
+    return i + 1;
   }
 
   line(buf: Buffer, start: number, end: number, lineNo: number): void {
@@ -138,6 +250,7 @@ export class ZeekTsvReader {
           file: this.file,
           line: lineNo,
         });
+      this.top = Math.max(this.sep, 10);
       return;
     }
     if (text.startsWith('#fields')) {
@@ -157,6 +270,14 @@ export class ZeekTsvReader {
       if (missing.length > 0)
         this.warnings.push(`${this.file}: no ${missing.join(', ')} column; counted as 0`);
       this.maxCol = Math.max(...this.col);
+      const order = [...this.col.keys()]
+        .filter((k) => this.col[k]! >= 0)
+        .sort((a, b) => this.col[a]! - this.col[b]!);
+      this.plan = new Int32Array(2 * order.length);
+      order.forEach((k, m) => {
+        this.plan[2 * m] = this.col[k]! - (m === 0 ? 0 : this.col[order[m - 1]!]! + 1);
+        this.plan[2 * m + 1] = k + 1;
+      });
       if (this.bounds.length < this.maxCol + 2) this.bounds = new Int32Array(this.maxCol + 2);
       this.hasFields = true;
     }
@@ -204,11 +325,14 @@ export class ZeekTsvReader {
       this.bad('bad ts', 'ts', buf, s, e, lineNo);
       return;
     }
-    const interner = this.collector.interner;
+    const collector = this.collector;
+    const interner = collector.interner;
     const cOrig = col[1]!;
     s = bounds[cOrig]!;
     e = bounds[cOrig + 1]! - 1;
-    const orig = e - s < 2 || e - s > 64 ? -1 : interner.intern(buf, s, e);
+    // Canonical dotted quads (nearly every address Zeek writes) go by their 32-bit value; the rest by their bytes.
+    const o4 = canonicalIpv4Bytes(buf, s, e);
+    const orig = o4 >= 0 ? interner.internV4(o4) : e - s < 2 || e - s > 64 ? -1 : interner.intern(buf, s, e);
     if (orig < 0) {
       this.bad('bad address', 'id.orig_h', buf, s, e, lineNo);
       return;
@@ -216,11 +340,16 @@ export class ZeekTsvReader {
     const cResp = col[2]!;
     s = bounds[cResp]!;
     e = bounds[cResp + 1]! - 1;
-    if (e - s < 2 || e - s > 64) {
-      this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
-      return;
+    const r4 = canonicalIpv4Bytes(buf, s, e);
+    let hp: number;
+    if (r4 >= 0) hp = collector.honeypotOfIpv4(r4);
+    else {
+      if (e - s < 2 || e - s > 64) {
+        this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
+        return;
+      }
+      hp = collector.responderHoneypot(buf, s, e);
     }
-    const hp = this.collector.responderHoneypot(buf, s, e);
     const duration = this.optional(buf, bounds, col[3]!, lineNo, 'duration');
     if (duration < 0) return;
     const packets = this.optional(buf, bounds, col[4]!, lineNo, 'orig_pkts');
