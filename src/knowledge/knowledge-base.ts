@@ -31,7 +31,9 @@ export interface KnowledgeOptions {
 
 const INITIAL_CAPACITY = 1024;
 const VALUE_COLUMNS = ['flows', 'duration', 'packets', 'bytes'] as const;
-const NO_STAMP = -2_147_483_648;
+/** 0 (a fresh array) means no stamp; a day d is stamped d + STAMP_OFFSET, never 0 for a real day. */
+const NO_STAMP = 0;
+const STAMP_OFFSET = 1 << 30;
 /** Room for this many calendar days in the observed-day prefix at first (it doubles as days are folded). */
 const INITIAL_DAYS = 256;
 
@@ -101,7 +103,7 @@ export class KnowledgeBase {
       checkRetainDays(options.retainDays ?? 60),
       checkHalfLives(options.halfLives ?? []),
     );
-    this.#stamp = new Int32Array(this.#s.flows.length).fill(NO_STAMP);
+    this.#stamp = new Int32Array(this.#s.flows.length);
   }
 
   /** IPs known to the knowledge base (everything folded so far). */
@@ -172,7 +174,8 @@ export class KnowledgeBase {
     const keys = new Uint32Array(cap * IP_KEY_WORDS);
     keys.set(s.ipKeys);
     s.ipKeys = keys;
-    const stamp = new Int32Array(cap).fill(NO_STAMP);
+    // Zero-filled by the allocator: no page is touched before its ids are.
+    const stamp = new Int32Array(cap);
     stamp.set(this.#stamp);
     this.#stamp = stamp;
   }
@@ -236,8 +239,9 @@ export class KnowledgeBase {
           s.index.insert(id, ip, s.ipKeys);
           s.n++;
         }
-        if (this.#stamp[id] === day) throw new DataError(`day table ${table.date}: IP ${ip} appears twice`);
-        this.#stamp[id] = day;
+        if (this.#stamp[id] === day + STAMP_OFFSET)
+          throw new DataError(`day table ${table.date}: IP ${ip} appears twice`);
+        this.#stamp[id] = day + STAMP_OFFSET;
         ids[i] = id;
       }
     } catch (error) {
@@ -389,7 +393,7 @@ export class KnowledgeBase {
   static fromBytes(bytes: Uint8Array, file?: string): KnowledgeBase {
     const kb = new KnowledgeBase();
     kb.#s = decodeKnowledge(bytes, file);
-    kb.#stamp = new Int32Array(kb.#s.flows.length).fill(NO_STAMP);
+    kb.#stamp = new Int32Array(kb.#s.flows.length);
     return kb;
   }
 
