@@ -82,17 +82,7 @@ function advance(s: KnowledgeState, k: Kept, ids: Int32Array, undo: UndoLog): Ke
   for (let r = 0; r < ids.length; r++) {
     const id = ids[r]!;
     features(x, flows[id]!, duration[id]!, bytes[id]!, packets[id]!, daysActive[id]!);
-    for (let j = 0; j < FEATURES; j++) {
-      const v = x[j]!;
-      if (v > max[j]!) {
-        max[j] = v;
-        maxCount[j] = 1;
-      } else if (v === max[j]) maxCount[j]!++;
-      if (v < min[j]!) {
-        min[j] = v;
-        minCount[j] = 1;
-      } else if (v === min[j]) minCount[j]!++;
-    }
+    include(k, x);
   }
   k.nextDay = s.nextDay;
   k.n = s.n;
@@ -102,28 +92,57 @@ function advance(s: KnowledgeState, k: Kept, ids: Int32Array, undo: UndoLog): Ke
   return lost.length > 0 ? recount(s, k) : k;
 }
 
+/** Takes one IP's features into the extremes and their counts. */
+function include(k: Counted, x: Float64Array): void {
+  const { min, max, minCount, maxCount } = k;
+  for (let j = 0; j < FEATURES; j++) {
+    const v = x[j]!;
+    if (v > max[j]!) {
+      max[j] = v;
+      maxCount[j] = 1;
+    } else if (v === max[j]) maxCount[j]!++;
+    if (v < min[j]!) {
+      min[j] = v;
+      minCount[j] = 1;
+    } else if (v === min[j]) minCount[j]!++;
+  }
+}
+
+interface Counted {
+  min: Float64Array;
+  max: Float64Array;
+  minCount: Float64Array;
+  maxCount: Float64Array;
+}
+
+/** The columns the features are made of. */
+export interface FeatureColumns {
+  readonly flows: Float64Array;
+  readonly duration: Float64Array;
+  readonly bytes: Float64Array;
+  readonly packets: Float64Array;
+  readonly daysActive: Int32Array;
+}
+
+/** The extremes over the first `n` IPs of these columns, counted in one pass (a view's, or a state's). */
+export function countFeatureExtremes(c: FeatureColumns, n: number): FeatureExtremes & Counted {
+  const k: Counted = {
+    min: new Float64Array(FEATURES).fill(Number.POSITIVE_INFINITY),
+    max: new Float64Array(FEATURES).fill(Number.NEGATIVE_INFINITY),
+    minCount: new Float64Array(FEATURES),
+    maxCount: new Float64Array(FEATURES),
+  };
+  const x = new Float64Array(FEATURES);
+  for (let id = 0; id < n; id++) {
+    features(x, c.flows[id]!, c.duration[id]!, c.bytes[id]!, c.packets[id]!, c.daysActive[id]!);
+    include(k, x);
+  }
+  return k;
+}
+
 /** Counts the extremes over every IP (into `into`, or a new record). */
 function recount(s: KnowledgeState, into: Kept | undefined): Kept {
-  const min = new Float64Array(FEATURES).fill(Number.POSITIVE_INFINITY);
-  const max = new Float64Array(FEATURES).fill(Number.NEGATIVE_INFINITY);
-  const minCount = new Float64Array(FEATURES);
-  const maxCount = new Float64Array(FEATURES);
-  const { flows, duration, bytes, packets, daysActive } = s;
-  const x = new Float64Array(FEATURES);
-  for (let id = 0; id < s.n; id++) {
-    features(x, flows[id]!, duration[id]!, bytes[id]!, packets[id]!, daysActive[id]!);
-    for (let j = 0; j < FEATURES; j++) {
-      const v = x[j]!;
-      if (v > max[j]!) {
-        max[j] = v;
-        maxCount[j] = 1;
-      } else if (v === max[j]) maxCount[j]!++;
-      if (v < min[j]!) {
-        min[j] = v;
-        minCount[j] = 1;
-      } else if (v === min[j]) minCount[j]!++;
-    }
-  }
+  const counted = countFeatureExtremes(s, s.n);
   const kept = into ?? ({} as Kept);
-  return Object.assign(kept, { nextDay: s.nextDay, n: s.n, min, max, minCount, maxCount });
+  return Object.assign(kept, { nextDay: s.nextDay, n: s.n, ...counted });
 }

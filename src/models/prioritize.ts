@@ -3,7 +3,11 @@ import { AIP_FEATURES, aipFeatures } from '../knowledge/aip-features.js';
 import type { KnowledgeView } from '../knowledge/knowledge-view.js';
 import { parseDay } from '../util/dates.js';
 import './decay/builtin.js';
-import { type FeatureExtremes, featureExtremesOf } from '../knowledge/feature-extremes.js';
+import {
+  countFeatureExtremes,
+  type FeatureExtremes,
+  featureExtremesOf,
+} from '../knowledge/feature-extremes.js';
 import { liveState } from '../knowledge/knowledge-view.js';
 import type { RecencyGroup } from '../knowledge/recency-groups.js';
 import { boundedTopK, padBound } from './bounded-top.js';
@@ -251,56 +255,7 @@ function aipFeatureExtremes(view: KnowledgeView): FeatureExtremes {
   if (state !== undefined) return featureExtremesOf(state);
   let e = extremesCache.get(view);
   if (e !== undefined) return e;
-  const c = view.columns();
-  const n = view.size;
-  const { flows, duration, bytes, packets, daysActive } = c;
-  let min0 = Number.POSITIVE_INFINITY;
-  let min1 = min0;
-  let min2 = min0;
-  let min3 = min0;
-  let min4 = min0;
-  let min5 = min0;
-  let min6 = min0;
-  let min7 = min0;
-  let max0 = Number.NEGATIVE_INFINITY;
-  let max1 = max0;
-  let max2 = max0;
-  let max3 = max0;
-  let max4 = max0;
-  let max5 = max0;
-  let max6 = max0;
-  let max7 = max0;
-  for (let i = 0; i < n; i++) {
-    const f = flows[i]!;
-    const du = duration[i]!;
-    const by = bytes[i]!;
-    const pk = packets[i]!;
-    // The features as aipFeatures computes them.
-    const m4 = f / daysActive[i]!;
-    const m5 = du / f;
-    const m6 = by / f;
-    const m7 = pk / f;
-    if (f < min0) min0 = f;
-    if (f > max0) max0 = f;
-    if (du < min1) min1 = du;
-    if (du > max1) max1 = du;
-    if (by < min2) min2 = by;
-    if (by > max2) max2 = by;
-    if (pk < min3) min3 = pk;
-    if (pk > max3) max3 = pk;
-    if (m4 < min4) min4 = m4;
-    if (m4 > max4) max4 = m4;
-    if (m5 < min5) min5 = m5;
-    if (m5 > max5) max5 = m5;
-    if (m6 < min6) min6 = m6;
-    if (m6 > max6) max6 = m6;
-    if (m7 < min7) min7 = m7;
-    if (m7 > max7) max7 = m7;
-  }
-  e = {
-    min: Float64Array.of(min0, min1, min2, min3, min4, min5, min6, min7),
-    max: Float64Array.of(max0, max1, max2, max3, max4, max5, max6, max7),
-  };
+  e = countFeatureExtremes(view.columns(), view.size);
   extremesCache.set(view, e);
   return e;
 }
