@@ -70,6 +70,9 @@ export interface ListHistoryFacts {
  * A marker array shared by every ListHistory of a run: each comparison marks the previous list with a fresh stamp, so
  * one array of one int per known IP serves all models and budgets.
  */
+/** Lists up to this long are compared through a set; longer ones through the shared marker array. */
+const SMALL_LIST = 16_384;
+
 export class StampMarks {
   #mark = new Int32Array(0);
   #stamp = 0;
@@ -117,11 +120,17 @@ export class ListHistory {
     let previousSize = Number.NaN;
     let shared = Number.NaN;
     if (this.#previous !== undefined && this.#previousDay === day - 1) {
-      const { mark, stamp } = this.#marks.next(n);
       const prev = this.#previous;
-      for (let i = 0; i < prev.length; i++) mark[prev[i]!] = stamp;
       shared = 0;
-      for (let i = 0; i < ids.length; i++) if (mark[ids[i]!] === stamp) shared++;
+      if (prev.length <= SMALL_LIST && ids.length <= SMALL_LIST) {
+        // Short lists (top-K budgets): a set of the previous list, no array of one int per known IP.
+        const before = new Set<number>(prev);
+        for (let i = 0; i < ids.length; i++) if (before.has(ids[i]!)) shared++;
+      } else {
+        const { mark, stamp } = this.#marks.next(n);
+        for (let i = 0; i < prev.length; i++) mark[prev[i]!] = stamp;
+        for (let i = 0; i < ids.length; i++) if (mark[ids[i]!] === stamp) shared++;
+      }
       previousSize = prev.length;
     }
     let firstListings = 0;
