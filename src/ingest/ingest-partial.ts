@@ -1,5 +1,4 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { DatasetManifest } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -10,7 +9,7 @@ import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { commitDataset, type IngestOptions, prepareDatasetFolder } from './ingest.js';
 import { expandInputs, type InputFile } from './input-files.js';
-import { PARALLEL_MIN_BYTES, readPartInWorker, splitRuns } from './parallel-parts.js';
+import { readPartInWorker, readPlan, splitRuns } from './parallel-parts.js';
 import { type PartOptions, type PartResult, readPart } from './read-part.js';
 
 /** The file that makes a folder a partial ingest (beside its `part-<k>/` folders of day tables). */
@@ -109,16 +108,7 @@ export async function ingestPartial(
   await mkdir(tmp, { recursive: true });
   try {
     const mineFiles = mine.map((i) => files[i]!);
-    const bytesTotal = mineFiles.reduce((a, f) => a + f.bytes, 0);
-    let bytesRead = 0;
-    const onRawBytes = options.onProgress
-      ? (n: number) => {
-          bytesRead += n;
-          options.onProgress!(bytesRead, bytesTotal);
-        }
-      : undefined;
-    const workers =
-      options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
+    const { onRawBytes, workers } = readPlan(mineFiles, options);
     // Each contiguous run of its files (in input order) is read as parts of its own, so a merge can put every
     // part in input order whatever the partials' day ranges cut.
     const planned: { firstFile: number; files: InputFile[] }[] = [];

@@ -1,5 +1,4 @@
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type DatasetManifest, MANIFEST_FILE, MANIFEST_VERSION } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -9,7 +8,7 @@ import { VERSION } from '../version.js';
 import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { expandInputs } from './input-files.js';
-import { mergeParts, mergeSkips, PARALLEL_MIN_BYTES, readParts, splitRuns } from './parallel-parts.js';
+import { mergeParts, mergeSkips, readParts, readPlan, splitRuns } from './parallel-parts.js';
 import type { PartOptions, PartResult } from './read-part.js';
 import type { OnError } from './skips.js';
 
@@ -78,16 +77,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
   try {
-    const bytesTotal = files.reduce((a, f) => a + f.bytes, 0);
-    let bytesRead = 0;
-    const onRawBytes = options.onProgress
-      ? (n: number) => {
-          bytesRead += n;
-          options.onProgress!(bytesRead, bytesTotal);
-        }
-      : undefined;
-    const workers =
-      options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
+    const { onRawBytes, workers } = readPlan(files, options);
     const runs = splitRuns(files, Math.max(1, Math.min(workers, files.length)));
     const partOptions = (k: number): PartOptions => ({
       format: format.name,

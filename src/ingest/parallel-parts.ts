@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
@@ -206,4 +207,26 @@ export function mergeSkips(parts: PartResult[]): SkipReport {
   const sorted = <T>(o: Record<string, T>) =>
     Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
   return { malformed: sorted(malformed), dropped: sorted(dropped), examples: sorted(examples) };
+}
+
+/**
+ * How a set of input files is read: the progress callback over their raw bytes, and the worker threads (two where
+ * there are two cores and at least PARALLEL_MIN_BYTES to read, else one, unless `options.workers` says).
+ */
+export function readPlan(
+  files: readonly InputFile[],
+  options: { onProgress?: (done: number, total: number) => void; workers?: number },
+): { bytesTotal: number; onRawBytes: ((n: number) => void) | undefined; workers: number } {
+  const bytesTotal = files.reduce((a, f) => a + f.bytes, 0);
+  let bytesRead = 0;
+  const onProgress = options.onProgress;
+  const onRawBytes = onProgress
+    ? (n: number) => {
+        bytesRead += n;
+        onProgress(bytesRead, bytesTotal);
+      }
+    : undefined;
+  const workers =
+    options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(2, availableParallelism()) : 1);
+  return { bytesTotal, onRawBytes, workers };
 }

@@ -4,7 +4,8 @@ import type { DayRows, KnowledgeWindow } from './day-rows.js';
 import { ipOrderOf } from './ip-order.js';
 import type { KnowledgeState, UndoLog } from './knowledge-state.js';
 import { observedBefore } from './observed-days.js';
-import { sortIntoTieOrder, tieOrderOf } from './tie-order.js';
+import { tieOrderOf } from './recency-groups.js';
+import { sortIntoTieOrder } from './tie-order.js';
 
 /** Per-IP columns of a view, indexed by knowledge id, length `view.size` (DESIGN §2.3). */
 export interface KnowledgeColumns {

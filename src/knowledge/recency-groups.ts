@@ -205,3 +205,39 @@ export function chunkStatsOf(s: KnowledgeState, g: RecencyGroup): ChunkStats {
   g.stats = { chunks, max, min, firstSeenMin, firstSeenMax };
   return g.stats;
 }
+
+const orders = new WeakMap<KnowledgeState, { nextDay: number | undefined; order: Int32Array }>();
+
+/**
+ * Every id of the state in the tie order: the live members of the recency groups, newest group first (O(IPs), made
+ * once per folded day). The returned array is the cache itself: callers copy it.
+ */
+export function tieOrderOf(s: KnowledgeState): Int32Array {
+  const known = orders.get(s);
+  if (known !== undefined && known.nextDay === s.nextDay && known.order.length === s.n) return known.order;
+  const order = new Int32Array(s.n);
+  let k = 0;
+  walkTieOrder(s, (id) => {
+    order[k++] = id;
+    return true;
+  });
+  if (k !== s.n) throw new Error(`tie order: ${k} ids in the recency groups, ${s.n} known (internal error)`);
+  orders.set(s, { nextDay: s.nextDay, order });
+  return order;
+}
+
+/**
+ * Calls `visit(id, lastSeen)` for each id of the state in the tie order (the groups' live members, newest group
+ * first) until it returns false. Stopping early reads nothing past that point.
+ */
+export function walkTieOrder(s: KnowledgeState, visit: (id: number, lastSeen: number) => boolean): void {
+  const { groups } = recencyGroupsOf(s);
+  const { lastSeen } = s;
+  for (let g = groups.length - 1; g >= 0; g--) {
+    const group = groups[g]!;
+    for (let i = 0; i < group.ids.length; i++) {
+      const id = group.ids[i]!;
+      if (lastSeen[id] === group.day && !visit(id, group.day)) return;
+    }
+  }
+}

@@ -7,6 +7,7 @@ import {
   chunkStatsOf,
   type RecencyGroup,
   recencyGroupsOf,
+  walkTieOrder,
 } from '../knowledge/recency-groups.js';
 import { kthLargest } from '../util/kth-largest.js';
 import { sortByScoreDesc } from '../util/sort-by-score.js';
@@ -54,19 +55,19 @@ export function recentPrefix(
   const m = limit === undefined ? total : Math.min(total, limit);
   const ids = new Int32Array(m);
   const scores = new Float64Array(m);
-  const { lastSeen } = s;
   let k = 0;
-  for (let g = groups.length - 1; g >= 0 && k < m; g--) {
-    const group = groups[g]!;
-    const score = scoreOf(group.day);
-    const members = group.ids;
-    for (let i = 0; i < members.length && k < m; i++) {
-      const id = members[i]!;
-      if (lastSeen[id] !== group.day) continue;
+  let day = Number.NaN;
+  let score = 0;
+  if (m > 0)
+    walkTieOrder(s, (id, lastSeen) => {
+      if (lastSeen !== day) {
+        day = lastSeen;
+        score = scoreOf(lastSeen);
+      }
       ids[k] = id;
       scores[k++] = score;
-    }
-  }
+      return k < m;
+    });
   return rankedListOf(view, ids, scores);
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type KnowledgeView, liveState } from '../knowledge/knowledge-view.js';
-import { recencyGroupsOf } from '../knowledge/recency-groups.js';
+import { walkTieOrder } from '../knowledge/recency-groups.js';
 import { rankSubset } from './bounded-top.js';
 import { warnAboutGaps, warnIfNoKnowledge } from './history-warnings.js';
 import { defineModel } from './model.js';
@@ -103,19 +103,7 @@ let scoreScratch = new Float64Array(0);
  */
 function tieWalk(view: KnowledgeView): (visit: (id: number) => boolean) => void {
   const s = liveState(view);
-  if (s !== undefined) {
-    return (visit) => {
-      const { groups } = recencyGroupsOf(s);
-      const { lastSeen } = s;
-      for (let g = groups.length - 1; g >= 0; g--) {
-        const group = groups[g]!;
-        for (let i = 0; i < group.ids.length; i++) {
-          const id = group.ids[i]!;
-          if (lastSeen[id] === group.day && !visit(id)) return;
-        }
-      }
-    };
-  }
+  if (s !== undefined) return (visit) => walkTieOrder(s, visit);
   return (visit) => {
     const order = view.tieOrder();
     for (let k = 0; k < order.length; k++) if (!visit(order[k]!)) return;
