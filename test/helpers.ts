@@ -45,3 +45,12 @@ export async function readReferenceDays(dir: string): Promise<Map<string, Map<st
   }
   return out;
 }
+
+/**
+ * Runs of a property-based test: `FUZZ_RUNS` when set (a longer search, e.g. `FUZZ_RUNS=20000 npm run test:unit`),
+ * else the given default that keeps `npm test` bounded. Every property also fixes its seed, so a run is repeatable.
+ */
+export function fuzzRuns(defaultRuns: number): number {
+  const env = Number(process.env.FUZZ_RUNS);
+  return Number.isInteger(env) && env > 0 ? env : defaultRuns;
+}

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseDay } from '../util/dates.js';
+import { formatDay, parseDay } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
 import { canonicalIp } from '../util/ip.js';
 import { sha256 } from '../util/sha256.js';
@@ -16,12 +16,18 @@ export interface HoneypotList {
   sha256: string;
   /** Operation periods by canonical IP (one IP may have several periods). */
   byIp: Map<string, Honeypot[]>;
+  /** Distinct honeypot addresses. */
   count: number;
+  /** What the reader decided that the user should know (a honeypot listed twice with disjoint periods, merged). */
+  notes: string[];
 }
 
 /**
  * Reads AIP's `honeypots_public_ips.csv`: `public_ip,operation_start_date,operation_end_date`, `#` comments, an
- * optional header, an empty end date for a honeypot still running. Any bad line is an error naming its line.
+ * optional header, an empty end date for a honeypot still running. Any bad line is an error naming its line. A
+ * honeypot listed on several lines (in any spelling of its address) is one honeypot with several operation periods:
+ * periods that share a day are an error naming both lines (which dates hold is ambiguous); disjoint ones are merged,
+ * with a note.
  */
 export async function readHoneypots(path: string): Promise<HoneypotList> {
   let text: string;
@@ -40,7 +46,8 @@ export async function readHoneypots(path: string): Promise<HoneypotList> {
 
 export function parseHoneypots(text: string, path: string): HoneypotList {
   const byIp = new Map<string, Honeypot[]>();
-  let count = 0;
+  /** The line of each period, parallel to byIp's lists. */
+  const linesOf = new Map<string, number[]>();
   const lines = text.replace(/^\uFEFF/, '').split('\n');
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.replace(/\r$/, '').trim();
@@ -83,12 +90,35 @@ export function parseHoneypots(text: string, path: string): HoneypotList {
         });
     }
     const periods = byIp.get(ip) ?? [];
+    const lineNos = linesOf.get(ip) ?? [];
+    for (let k = 0; k < periods.length; k++) {
+      const p = periods[k]!;
+      if (start <= (p.end ?? Number.POSITIVE_INFINITY) && p.start <= (end ?? Number.POSITIVE_INFINITY)) {
+        throw new DataError(
+          `honeypot ${ip} is already listed on line ${lineNos[k]} with an overlapping period (${periodText(p)}): list each honeypot once, or give it disjoint periods`,
+          { ...where, field: 'operation_start_date' },
+        );
+      }
+    }
     periods.push({ ip, start, end });
+    lineNos.push(n + 1);
     byIp.set(ip, periods);
-    count++;
+    linesOf.set(ip, lineNos);
   }
-  if (count === 0) throw new DataError('the honeypot list names no honeypot', { file: path });
-  return { path, sha256: sha256(text), byIp, count };
+  if (byIp.size === 0) throw new DataError('the honeypot list names no honeypot', { file: path });
+  const notes: string[] = [];
+  for (const [ip, periods] of byIp) {
+    if (periods.length < 2) continue;
+    periods.sort((a, b) => a.start - b.start);
+    notes.push(
+      `${path}: honeypot ${ip} is listed on lines ${linesOf.get(ip)!.join(', ')} with disjoint periods (${periods.map(periodText).join('; ')}): merged as one honeypot with ${periods.length} operation periods`,
+    );
+  }
+  return { path, sha256: sha256(text), byIp, count: byIp.size, notes };
+}
+
+function periodText(p: Honeypot): string {
+  return `${formatDay(p.start)}..${p.end === undefined ? '' : formatDay(p.end)}`;
 }
 
 /** Whether a honeypot period covers the day (day numbers, inclusive). */
