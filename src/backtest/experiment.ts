@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { type ZodError, z } from 'zod';
 import { unknownNameMessage } from '../models/did-you-mean.js';
 import { getModel, loadedModelModule, loadModelModules } from '../models/index.js';
@@ -300,13 +300,24 @@ export async function readExperimentData(path: string): Promise<unknown> {
   }
   let data: unknown;
   try {
-    data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+    data = /\.ya?ml$/i.test(path) ? strictYaml(text) : JSON.parse(text);
   } catch (error) {
     throw new UsageError(
       `${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
     );
   }
   return data;
+}
+
+/**
+ * YAML text as data, with the parser's warnings (an unknown directive or tag, which YAML reads past) as errors: an
+ * experiment file that YAML only half understands is a mistake, not something to print and go on with.
+ */
+function strictYaml(text: string): unknown {
+  const doc = parseDocument(text, { logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem !== undefined) throw new Error(problem.message.split('\n')[0]);
+  return doc.toJS();
 }
 
 /** Reads an experiment file: JSON (`.json`) or YAML (`.yaml`, `.yml`); relative paths inside are from its folder. */
