@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm test`: the one gate (STYLE.md §11). Type check, lint + format check, then every vitest suite; the last line
-// is `N passed, N failed` (vitest tests plus one per check), which CI reads.
+// is `N passed, N failed, N skipped` (vitest tests plus one per check), which CI reads. Above it, each file's skipped
+// tests are listed with the reason their group recorded (test/skip-reasons.ts): what this run did not check.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testSummary } from './test-summary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 let passed = 0;
@@ -25,6 +27,7 @@ step('lint+format', process.execPath, ['node_modules/@biomejs/biome/bin/biome', 
 
 const dir = mkdtempSync(join(tmpdir(), 'aiplab-test-'));
 const report = join(dir, 'vitest.json');
+const skipLog = join(dir, 'skips.jsonl');
 process.stdout.write('\n== vitest\n');
 const extra = process.argv.slice(2);
 const r = spawnSync(
@@ -39,21 +42,21 @@ const r = spawnSync(
     `--outputFile.json=${report}`,
     ...extra,
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, AIPLAB_SKIP_LOG: skipLog } },
 );
-let counted = false;
+let json;
 try {
-  const json = JSON.parse(readFileSync(report, 'utf8'));
-  passed += json.numPassedTests;
-  failed += json.numFailedTests;
-  // A suite that fails to load has no failed test, but must fail the run.
-  failed += json.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
-  counted = true;
+  json = JSON.parse(readFileSync(report, 'utf8'));
 } catch {
-  // no report: vitest itself broke
+  // no report: vitest itself broke (testSummary counts it as a failure)
 }
-if (!counted || (r.status !== 0 && failed === 0)) failed++;
+const summary = testSummary(
+  { passed, failed },
+  json,
+  existsSync(skipLog) ? readFileSync(skipLog, 'utf8') : '',
+  root,
+  r.status,
+);
 rmSync(dir, { recursive: true, force: true });
-
-process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
-process.exit(failed === 0 ? 0 : 1);
+process.stdout.write(`\n${summary.lines.join('\n')}\n`);
+process.exit(summary.failed === 0 ? 0 : 1);

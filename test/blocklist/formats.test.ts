@@ -21,6 +21,7 @@ import {
   type WriteListOptions,
 } from '../../src/blocklist/index.js';
 import { UsageError } from '../../src/util/errors.js';
+import { skipBecause } from '../skip-reasons.js';
 import { listOf, pairsOf } from './helpers.js';
 
 // Ranked: score descending, ties by IP with IPv4 first (198.51.100.7 before 2001:db8::ff).
@@ -294,18 +295,26 @@ describe('ipset and nft syntax', () => {
   });
 
   const nft = ['/usr/sbin/nft', '/sbin/nft', '/usr/bin/nft'].find((p) => existsSync(p));
-  it.skipIf(nft === undefined || process.getuid?.() !== 0)('nft -c accepts the file', async () => {
-    const { dir, cleanup } = await temp();
-    try {
-      const [path] = await nftListFormat.writeList(list, {
-        ...OPTIONS,
-        out: dir,
-      });
-      execFileSync(nft!, ['-c', '-f', path!]);
-    } finally {
-      await cleanup();
-    }
-  });
+  const notRoot = process.getuid?.() !== 0;
+  const nftMissing =
+    nft === undefined
+      ? 'needs nft (Debian: apt-get install nftables)'
+      : notRoot && 'needs root: nft -c opens a netlink socket even to check a file';
+  it.skipIf(skipBecause(import.meta.url, nftMissing, nft !== undefined && notRoot))(
+    'nft -c accepts the file',
+    async () => {
+      const { dir, cleanup } = await temp();
+      try {
+        const [path] = await nftListFormat.writeList(list, {
+          ...OPTIONS,
+          out: dir,
+        });
+        execFileSync(nft!, ['-c', '-f', path!]);
+      } finally {
+        await cleanup();
+      }
+    },
+  );
 });
 
 async function temp(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers.js';
+import { skipBecause } from '../skip-reasons.js';
 
 // Every notebooks/*.ipynb is executed headlessly through Jupyter with the tslab kernel (DESIGN §6, STYLE §11), one
 // after another in this file (each starts a kernel that compiles the core; two cores do not run two well). The kernel
 // is registered into a private prefix (JUPYTER_PATH), so the result does not depend on the user's registry.
-// Without Jupyter the notebook tests are skipped locally and fail under CI.
+// Without Jupyter the notebook tests are skipped locally (npm test says so and why) and fail under CI.
 
 const NOTEBOOKS = join(ROOT, 'notebooks');
 const RUNNER = join(ROOT, 'test', 'notebooks', 'run_notebook.py');
@@ -90,60 +91,66 @@ describe('notebooks', () => {
     }
   });
 
-  it.skipIf(!missing)('needs Jupyter (skipped here, fails under CI)', () => {
-    if (process.env.CI) throw new Error(`notebooks cannot be executed: ${missing}`);
-  });
+  describe.skipIf(skipBecause(import.meta.url, missing ?? false))(
+    'executed headlessly with the tslab kernel',
+    () => {
+      it('has Jupyter to run them (CI installs it)', () => {
+        if (missing) throw new Error(`notebooks cannot be executed: ${missing}`);
+      });
 
-  describe.skipIf(!python)('executed headlessly with the tslab kernel', () => {
-    it('reports a failing cell (the runner cannot pass silently)', () => {
-      const dir = mkdtempSync(join(tmpdir(), 'aiplab-nb-fail-'));
-      try {
-        const cell = (id: string, source: string) => ({
-          cell_type: 'code',
-          id,
-          metadata: {},
-          execution_count: null,
-          outputs: [],
-          source,
-        });
-        const notebook = (cells: unknown[]) =>
-          JSON.stringify({
-            nbformat: 4,
-            nbformat_minor: 5,
-            metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-            cells,
+      it('reports a failing cell (the runner cannot pass silently)', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'aiplab-nb-fail-'));
+        try {
+          const cell = (id: string, source: string) => ({
+            cell_type: 'code',
+            id,
+            metadata: {},
+            execution_count: null,
+            outputs: [],
+            source,
           });
-        writeFileSync(
-          join(dir, 'throws.ipynb'),
-          notebook([
-            cell('fine', 'console.log(1);'),
-            cell('throws', "throw new Error('deliberate failure');"),
-          ]),
-        );
-        writeFileSync(join(dir, 'type-error.ipynb'), notebook([cell('bad-type', "const n: number = 'x';")]));
-        const thrown = runNotebook(join(dir, 'throws.ipynb'));
-        expect(thrown.status, thrown.output).toBe(1);
-        expect(thrown.output).toContain("id='throws'");
-        expect(thrown.output).toContain('deliberate failure');
-        const typed = runNotebook(join(dir, 'type-error.ipynb'));
-        expect(typed.status, typed.output).toBe(1);
-        expect(typed.output).toContain("id='bad-type'");
-        expect(typed.output).toMatch(/not assignable to type 'number'/);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }, 120_000);
+          const notebook = (cells: unknown[]) =>
+            JSON.stringify({
+              nbformat: 4,
+              nbformat_minor: 5,
+              metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+              cells,
+            });
+          writeFileSync(
+            join(dir, 'throws.ipynb'),
+            notebook([
+              cell('fine', 'console.log(1);'),
+              cell('throws', "throw new Error('deliberate failure');"),
+            ]),
+          );
+          writeFileSync(
+            join(dir, 'type-error.ipynb'),
+            notebook([cell('bad-type', "const n: number = 'x';")]),
+          );
+          const thrown = runNotebook(join(dir, 'throws.ipynb'));
+          expect(thrown.status, thrown.output).toBe(1);
+          expect(thrown.output).toContain("id='throws'");
+          expect(thrown.output).toContain('deliberate failure');
+          const typed = runNotebook(join(dir, 'type-error.ipynb'));
+          expect(typed.status, typed.output).toBe(1);
+          expect(typed.output).toContain("id='bad-type'");
+          expect(typed.output).toMatch(/not assignable to type 'number'/);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }, 120_000);
 
-    for (const name of notebooks)
-      it(
-        `${name} runs without a cell error`,
-        () => {
-          const r = runNotebook(join(NOTEBOOKS, name));
-          console.log(`notebooks/${name}: ${r.seconds.toFixed(1)} s (target < 60 s)`);
-          if (r.status !== 0) throw new Error(`notebooks/${name} failed (exit ${r.status}):\n${r.output}`);
-          expect(r.seconds, `notebooks/${name} took ${r.seconds.toFixed(1)} s`).toBeLessThan(HARD_LIMIT_S);
-        },
-        (HARD_LIMIT_S + 90) * 1000,
-      );
-  });
+      for (const name of notebooks)
+        it(
+          `${name} runs without a cell error`,
+          () => {
+            const r = runNotebook(join(NOTEBOOKS, name));
+            console.log(`notebooks/${name}: ${r.seconds.toFixed(1)} s (target < 60 s)`);
+            if (r.status !== 0) throw new Error(`notebooks/${name} failed (exit ${r.status}):\n${r.output}`);
+            expect(r.seconds, `notebooks/${name} took ${r.seconds.toFixed(1)} s`).toBeLessThan(HARD_LIMIT_S);
+          },
+          (HARD_LIMIT_S + 90) * 1000,
+        );
+    },
+  );
 });

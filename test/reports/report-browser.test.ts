@@ -11,10 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveExperiment, runExperiment, writeReport } from '../../src/index.js';
 import { ROOT, tempDir } from '../helpers.js';
+import { skipBecause } from '../skip-reasons.js';
 import { CdpBrowser, CdpPage, CHROMIUM, chromiumAvailable } from './cdp.js';
 import { pngSize } from './png.js';
 
-const inCi = Boolean(process.env.CI);
 const ARTIFACTS = join(ROOT, 'test', '.artifacts');
 
 interface ChartCheck {
@@ -54,7 +54,12 @@ async function inspect(browser: CdpBrowser, file: string, screenshot = false) {
   }
 }
 
-describe.skipIf(!chromiumAvailable() && !inCi)('report.html in headless Chromium', () => {
+describe.skipIf(
+  skipBecause(
+    import.meta.url,
+    !chromiumAvailable() && `needs Chromium (${CHROMIUM}; Debian: apt-get install chromium)`,
+  ),
+)('report.html in headless Chromium', () => {
   let browser: CdpBrowser | undefined;
   const tmp: { cleanup: () => Promise<void> }[] = [];
 
