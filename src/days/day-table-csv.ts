@@ -2,19 +2,71 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { DataError } from '../util/errors.js';
 import { canonicalIp, ipv4ToNumber, sortIpIndex } from '../util/ip.js';
+import { isCanonicalIpv6 } from '../util/ipv6-canonical.js';
 import { formatCount, formatDuration } from '../util/number-format.js';
 import { DAY_TABLE_COLUMNS, DAY_TABLE_HEADER, type DayTable } from './day-table.js';
+import { isCount, isDurationSeconds, MAX_COUNT, MAX_DURATION_SECONDS } from './day-table-domain.js';
 import { dayTableText, POW10 } from './day-table-text.js';
 
-/** Serialises a day table as AIP's `attacks.YYYY-MM-DD.csv` text (rows in the table's order). */
+/**
+ * Serialises a day table as AIP's `attacks.YYYY-MM-DD.csv` text (rows in the table's order). Durations are written to
+ * the microsecond (ingest sums them as whole µs, Zeek's resolution: see day-table-domain.ts). Only a table the reader
+ * reads back is written: a value outside its column's domain, an IP that is not in canonical form or one that appears
+ * twice is a bug of the caller, and throws an Error (not a DataError) before anything is written.
+ */
 export function dayTableToCsv(table: DayTable): string {
-  const lines = [DAY_TABLE_HEADER];
-  for (let i = 0; i < table.ip.length; i++) {
-    lines.push(
-      `${table.ip[i]},${formatCount(table.flows[i]!)},${formatDuration(table.duration[i]!)},${formatCount(table.packets[i]!)},${formatCount(table.bytes[i]!)}`,
+  const { ip, flows, duration, packets, bytes } = table;
+  const n = ip.length;
+  // (Columns longer than the IPs are cut to them, as ever; a shorter one would write `undefined`.)
+  if (flows.length < n || duration.length < n || packets.length < n || bytes.length < n)
+    throw new Error(
+      `day table ${table.date}: ${n} IPs but columns of ${[flows, duration, packets, bytes].map((c) => c.length).join(', ')} rows`,
     );
+  const lines = [DAY_TABLE_HEADER];
+  // Repeats as the reader finds them: IPv4 by comparing with the one before while rows increase, else by a Set.
+  let lastV4 = -1;
+  let v4Seen: Set<number> | undefined;
+  const v6Seen = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const a = ip[i]!;
+    const f = flows[i]!;
+    const d = duration[i]!;
+    const p = packets[i]!;
+    const b = bytes[i]!;
+    if (!(isCount(f) && isDurationSeconds(d) && isCount(p) && isCount(b)))
+      throw unwritable(table, i, `a value outside what a day table holds (${f}, ${d}, ${p}, ${b})`);
+    const v4 = ipv4ToNumber(a);
+    let repeated: boolean;
+    if (v4 >= 0) {
+      if (v4Seen === undefined && v4 > lastV4) {
+        repeated = false;
+        lastV4 = v4;
+      } else {
+        if (v4Seen === undefined) {
+          v4Seen = new Set();
+          for (let j = 0; j < i; j++) {
+            const x = ipv4ToNumber(ip[j]!);
+            if (x >= 0) v4Seen.add(x);
+          }
+        }
+        repeated = v4Seen.has(v4);
+        v4Seen.add(v4);
+      }
+    } else {
+      if (!isCanonicalIpv6(a) && (a.includes('.') || canonicalIp(a) !== a))
+        throw unwritable(table, i, 'not an IP address in canonical form');
+      repeated = v6Seen.has(a);
+      v6Seen.add(a);
+    }
+    if (repeated) throw unwritable(table, i, 'the IP appears twice');
+    lines.push(`${a},${formatCount(f)},${formatDuration(d)},${formatCount(p)},${formatCount(b)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The error of a table the reader would refuse: a bug of the writer's caller, so a plain Error. */
+function unwritable(table: DayTable, i: number, what: string): Error {
+  return new Error(`day table ${table.date}, row ${i + 1} (${table.ip[i]}): ${what}`);
 }
 
 /**
@@ -47,7 +99,9 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /**
  * Parses AIP's day-table CSV (`orig,flows,duration,packets,bytes`; any column order, extra columns ignored and
- * reported). Every row is validated: a bad one is a DataError naming file, line and field. Rows keep file order.
+ * reported). Every row is validated: a bad one is a DataError naming file, line and field. Rows keep file order. The
+ * values read are exactly those dayTableToCsv writes (see day-table-domain.ts): flows, packets and bytes whole numbers
+ * up to 2^53 − 1 (`3.0` or `1e3` is a whole number too), durations up to 2^53 µs, canonical IPs without a zone.
  *
  * One pass over the text with indexOf and charCodeAt: no string is made for a number, a canonical dotted quad is
  * sliced as it is (anything else goes through canonicalIp), and a plain decimal is parsed in place (anything else,
@@ -224,10 +278,10 @@ export function parseDayTableCsv(
         ip.push(addr);
       } else {
         if (v < 0) {
-          // Not a plain decimal: Number() decides, exactly as it always did.
+          // Not a plain decimal: Number() decides (-0 is read as 0).
           const rawCell = text.slice(fieldStart[f]!, fieldEnd[f]!);
           const cell = isTrimmed(rawCell) ? rawCell : rawCell.trim();
-          v = Number(cell);
+          v = Number(cell) + 0;
           if (cell === '' || !Number.isFinite(v) || v < 0)
             throw new DataError(`not a non-negative number: '${cell}'`, {
               file,
@@ -235,6 +289,13 @@ export function parseDayTableCsv(
               field: DAY_TABLE_COLUMNS[k]!,
             });
         }
+        // The domains of day-table-domain.ts: whole counts up to 2^53 − 1, durations up to 2^53 µs.
+        if (k === 2 ? v > MAX_DURATION_SECONDS : !Number.isInteger(v) || v > MAX_COUNT)
+          throw new DataError(outOfDomain(k, text.slice(fieldStart[f]!, fieldEnd[f]!).trim(), v), {
+            file,
+            line: lineNo,
+            field: DAY_TABLE_COLUMNS[k]!,
+          });
         cols[k - 1]![rows] = v;
       }
     }
@@ -252,6 +313,14 @@ export function parseDayTableCsv(
     },
     ignoredColumns,
   };
+}
+
+/** Why a number read from column `k` (1..4) is not one a day table holds. */
+function outOfDomain(k: number, cell: string, v: number): string {
+  if (k === 2)
+    return `duration '${cell}' is past 2^53 µs (${MAX_DURATION_SECONDS} s), the longest a day table holds`;
+  if (!Number.isInteger(v)) return `not a whole number: '${cell}'`;
+  return `'${cell}' is above 2^53 − 1 (${MAX_COUNT}), the largest count a day table holds`;
 }
 
 /** Whether a cell has no leading or trailing whitespace (the common case: no trim, no copy). */

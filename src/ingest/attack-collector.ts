@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type DayTable, dayTableFileName, emptyDayTable, totalFlows } from '../days/day-table.js';
 import { dayTableToGzip, parseDayTableCsv } from '../days/day-table-csv.js';
+import { secondsToMicros } from '../days/day-table-domain.js';
 import type { DayEntry } from '../days/manifest.js';
 import { dayOfEpochSeconds, formatDay, parseDay } from '../util/dates.js';
 import { canonicalIp } from '../util/ip.js';
 import { sha256 } from '../util/sha256.js';
-import { DayAggregator } from './day-aggregator.js';
+import { COLUMN_NAMES, DayAggregator, OK } from './day-aggregator.js';
 import { type Honeypot, type HoneypotList, isOperating } from './honeypots.js';
 import { canonicalIpv4Bytes, IpInterner } from './ip-interner.js';
+import { END_DAY, FIRST_DAY, type RecordFields, sumTooLarge, ZEEK_RECORD_FIELDS } from './record-domains.js';
 import type { SkipCounter } from './skips.js';
 
 export const DROP = {
@@ -36,6 +38,8 @@ export interface CollectorOptions {
  * distinct IPs of the open days rather than the flows.
  */
 export class AttackCollector {
+  /** What responderHoneypot returns for a text the interner refuses (not an address). */
+  static readonly NOT_AN_ADDRESS = -2;
   readonly covered = new Set<number>();
   readonly interner = new IpInterner();
   records = 0;
@@ -43,8 +47,8 @@ export class AttackCollector {
   reopened = 0;
   /** Display name of the file being read, for located messages. */
   file = '';
-  /** The format's names of the originator and responder columns, for located messages (Argus: SrcAddr, DstAddr). */
-  addressFields: readonly [string, string] = ['id.orig_h', 'id.resp_h'];
+  /** The format's field names, for located messages (Argus: StartTime, SrcAddr, ...). */
+  fields: RecordFields = ZEEK_RECORD_FIELDS;
   private readonly open = new Map<number, DayAggregator>();
   /** Aggregators of flushed days, reused for the next days. */
   private readonly spare: DayAggregator[] = [];
@@ -107,8 +111,9 @@ export class AttackCollector {
   }
 
   /**
-   * The honeypot index of a responder address given as bytes (the Zeek TSV hot path), or -1 when it is no listed
-   * honeypot. A miss on IPv6 text falls back to the interner, which also knows non-canonical spellings.
+   * The honeypot index of a responder address given as bytes (the Zeek TSV hot path), -1 when it is no listed
+   * honeypot, or NOT_AN_ADDRESS when the interner refuses the text (an IPv6 zone id: a bad address to report). A miss
+   * on IPv6 text falls back to the interner, which also knows non-canonical spellings.
    */
   responderHoneypot(buf: Buffer, start: number, end: number): number {
     const mask = this.hpSlots.length - 1;
@@ -129,7 +134,7 @@ export class AttackCollector {
     while (colon < end && buf[colon] !== 58) colon++;
     if (colon === end) return -1;
     const id = this.interner.intern(buf, start, end);
-    return id < 0 ? -1 : this.honeypotIndex(id);
+    return id < 0 ? AttackCollector.NOT_AN_ADDRESS : this.honeypotIndex(id);
   }
 
   /** Marks a day as covered by the input (e.g. a Zeek day folder), even if it brings no attack. */
@@ -142,12 +147,15 @@ export class AttackCollector {
     return (from === undefined || day >= from) && (to === undefined || day <= to);
   }
 
-  /** One network flow given as address texts (Zeek JSON, Argus). */
+  /**
+   * One network flow given as address texts (Zeek JSON, Argus). Values must be in their domains (the reader checks):
+   * `durationUs` whole microseconds up to 2^53, `packets` and `bytes` whole numbers up to 2^53 − 1.
+   */
   flow(
     ts: number,
     orig: string,
     resp: string,
-    duration: number,
+    durationUs: number,
     packets: number,
     bytes: number,
     line: number,
@@ -156,17 +164,16 @@ export class AttackCollector {
     const r = this.interner.internString(resp);
     if (o < 0 || r < 0) {
       this.records++;
-      const field = this.addressFields[o < 0 ? 0 : 1];
       this.options.skips.malformedRecord(
         'bad address',
-        'not an IP address (too long)',
+        `not an IP address: '${(o < 0 ? orig : resp).slice(0, 60)}'`,
         this.file,
         line,
-        field,
+        o < 0 ? this.fields.orig : this.fields.resp,
       );
       return;
     }
-    this.flowIds(ts, o, r, duration, packets, bytes, line);
+    this.flowIds(ts, o, r, durationUs, packets, bytes, line);
   }
 
   /**
@@ -177,27 +184,36 @@ export class AttackCollector {
     ts: number,
     orig: number,
     resp: number,
-    duration: number,
+    durationUs: number,
     packets: number,
     bytes: number,
     line: number,
   ): void {
-    this.flowToHoneypot(ts, orig, this.honeypotIndex(resp), duration, packets, bytes, line);
+    this.flowToHoneypot(ts, orig, this.honeypotIndex(resp), durationUs, packets, bytes, line);
   }
 
-  /** The attack rule and the sum, for a flow whose responder is already resolved to a honeypot index (or -1). */
+  /**
+   * The attack rule and the sum, for a flow whose responder is already resolved to a honeypot index (or -1). A time
+   * outside 1970-01-01 .. 2099-12-31 is a 'bad ts' skip here, for every reader: whatever a reader takes for a time
+   * becomes a day only through this check.
+   */
   flowToHoneypot(
     ts: number,
     orig: number,
     hp: number,
-    duration: number,
+    durationUs: number,
     packets: number,
     bytes: number,
     line: number,
   ): void {
     this.records++;
     const day = dayOfEpochSeconds(ts);
+    // A day other than the last one covered is checked (the last one was; NaN is never it).
     if (day !== this.lastCovered) {
+      if (!(day >= FIRST_DAY && day < END_DAY)) {
+        this.badTs(ts, line);
+        return;
+      }
       if (!this.inRange(day)) {
         this.options.skips.drop(DROP.outsideRange);
         return;
@@ -217,21 +233,28 @@ export class AttackCollector {
       this.options.skips.drop(DROP.honeypotInactive);
       return;
     }
-    this.add(day, orig, 1, duration, packets, bytes, line, this.addressFields[0]);
+    this.add(day, orig, 1, durationUs, packets, bytes, line);
   }
 
-  /** Sums one record into its day with no honeypot rule (Cowrie: every event is aimed at the honeypot). */
+  /**
+   * Sums one record into its day with no honeypot rule (Cowrie: every event is aimed at the honeypot). The time is
+   * checked as flowToHoneypot checks it.
+   */
   event(
     ts: number,
     ip: string,
     flows: number,
-    duration: number,
+    durationUs: number,
     packets: number,
     bytes: number,
     line: number,
   ): void {
     this.records++;
     const day = dayOfEpochSeconds(ts);
+    if (!(day >= FIRST_DAY && day < END_DAY)) {
+      this.badTs(ts, line);
+      return;
+    }
     if (!this.inRange(day)) {
       this.options.skips.drop(DROP.outsideRange);
       return;
@@ -241,14 +264,24 @@ export class AttackCollector {
     if (id < 0) {
       this.options.skips.malformedRecord(
         'bad address',
-        'not an IP address (too long)',
+        `not an IP address: '${ip.slice(0, 60)}'`,
         this.file,
         line,
-        'src_ip',
+        this.fields.orig,
       );
       return;
     }
-    this.add(day, id, flows, duration, packets, bytes, line, 'src_ip');
+    this.add(day, id, flows, durationUs, packets, bytes, line);
+  }
+
+  private badTs(ts: number, line: number): void {
+    this.options.skips.malformedRecord(
+      'bad ts',
+      `time ${ts} is not from 1970-01-01 to 2099-12-31 (epoch seconds 0 to ${END_DAY * 86_400 - 1})`,
+      this.file,
+      line,
+      this.fields.ts,
+    );
   }
 
   /** A whole day table (AIP processed files); its IPs are already canonical. */
@@ -262,44 +295,73 @@ export class AttackCollector {
     this.addTable(this.aggregator(day), table);
   }
 
+  /**
+   * Sums a day table (its IPs canonical, its values in their domains, one row per IP) into an aggregator: a fresh one
+   * (an AIP table's day, or a written day read back), so no sum can pass its bound.
+   */
   private addTable(agg: DayAggregator, table: DayTable): void {
     for (let i = 0; i < table.ip.length; i++) {
       const id = this.interner.internString(table.ip[i]!);
-      agg.add(id, table.flows[i]!, table.duration[i]!, table.packets[i]!, table.bytes[i]!);
+      const over = agg.add(
+        id,
+        table.flows[i]!,
+        secondsToMicros(table.duration[i]!),
+        table.packets[i]!,
+        table.bytes[i]!,
+      );
+      if (over !== OK) throw sumTooLarge(COLUMN_NAMES[over]!, table.ip[i]!, table.date, { file: this.file });
     }
   }
 
+  /**
+   * Sums a record into the row of its originator, made on its first record of the day: a text that is no address is
+   * a 'bad address' skip; another spelling of an address shares the row of its canonical text (so a sum that passes
+   * its bound is found at the record that passes it). A sum past its bound is a DataError naming the record, with
+   * `--on-error skip` too: the input is fine, the day table cannot hold its sum.
+   */
   private add(
     day: number,
     id: number,
     flows: number,
-    duration: number,
+    durationUs: number,
     packets: number,
     bytes: number,
     line: number,
-    field: string,
   ): void {
     const agg = day === this.curDay && this.cur !== null ? this.cur : this.aggregator(day);
     let r = agg.rowOf(id);
     if (r < 0) {
-      if (this.interner.ipv4(id) < 0 && this.canonicalOf(id) === null) {
-        const text = this.interner.text(id);
-        this.options.skips.malformedRecord(
-          'bad address',
-          `not an IP address: '${text}'`,
-          this.file,
-          line,
-          field,
-        );
-        return;
-      }
-      r = agg.newRow(id);
+      r = this.newRow(agg, id, line);
+      if (r < 0) return;
     }
-    agg.flows[r]! += flows;
-    agg.duration[r]! += duration;
-    agg.packets[r]! += packets;
-    agg.bytes[r]! += bytes;
-    agg.flowTotal += flows;
+    const over = agg.addToRow(r, flows, durationUs, packets, bytes);
+    if (over !== OK) {
+      const field = [this.fields.flows, this.fields.duration, this.fields.packets, this.fields.bytes][over];
+      const ip = this.canonicalOf(id) ?? this.interner.text(id);
+      throw sumTooLarge(COLUMN_NAMES[over]!, ip, formatDay(day), { file: this.file, line, field });
+    }
+  }
+
+  /** The row of a new originator id in `agg`, or -1 after reporting a text that is no address. */
+  private newRow(agg: DayAggregator, id: number, line: number): number {
+    if (this.interner.ipv4(id) >= 0) return agg.newRow(id);
+    const c = this.canonicalOf(id);
+    if (c === null) {
+      this.options.skips.malformedRecord(
+        'bad address',
+        `not an IP address: '${this.interner.text(id).slice(0, 60)}'`,
+        this.file,
+        line,
+        this.fields.orig,
+      );
+      return -1;
+    }
+    if (c === this.interner.text(id)) return agg.newRow(id);
+    const canonicalId = this.interner.internString(c);
+    let r = agg.rowOf(canonicalId);
+    if (r < 0) r = agg.newRow(canonicalId);
+    agg.alias(id, r);
+    return r;
   }
 
   /** Canonical text of an IP id, or null when it is not an address. */

@@ -1,21 +1,39 @@
 import type { DayTable } from '../days/day-table.js';
-import { sortIpIndex } from '../util/ip.js';
-import { canonicalIpv4Bytes } from './ip-interner.js';
+import { MAX_COUNT, MAX_DURATION_US } from '../days/day-table-domain.js';
+import { DataError } from '../util/errors.js';
+import { ipv4ToNumber, sortIpIndex } from '../util/ip.js';
+
+/** Which sum `add` found would pass what a day table holds (COLUMN_NAMES[k]), or OK. */
+export const OK = -1;
+const FLOWS = 0;
+const DURATION = 1;
+const PACKETS = 2;
+const BYTES = 3;
+export const COLUMN_NAMES = ['flows', 'duration', 'packets', 'bytes'] as const;
 
 /**
  * Sums one UTC day's flows per attacker into growable typed columns, keyed by interned IP id (see IpInterner): the
- * hot path is two typed-array reads and four adds. `toSortedTable` turns ids into canonical IPs, merging the rare
- * non-canonical spellings of one address. Memory grows with the day's distinct IPs, not with its flows.
+ * hot path is two typed-array reads, four adds and four compares. `toSortedTable` turns ids into canonical IPs,
+ * merging the rare non-canonical spellings of one address. Memory grows with the day's distinct IPs, not with its
+ * flows.
+ *
+ * Sums are exact: flows, packets and bytes are whole numbers, durations whole microseconds (each record's duration
+ * rounded to the µs, Zeek's resolution; the day table holds µs / 10^6 s), all held in doubles, which are exact up to
+ * 2^53. A sum that would pass 2^53 − 1 (2^53 µs for durations) is not made: `add` says which column, for the caller
+ * to report where the record came from (see day-table-domain.ts). So sums do not depend on the order of the records,
+ * nor on how they were split between workers.
  */
 export class DayAggregator {
   private rowOfId = new Int32Array(1024).fill(-1);
   private ids = new Int32Array(1024);
   private n = 0;
+  /** Ids that share the row of another id (another spelling of its address): their rowOfId is cleared by reset. */
+  private aliases: number[] = [];
   flows = new Float64Array(1024);
-  duration = new Float64Array(1024);
+  /** Whole microseconds. */
+  durationUs = new Float64Array(1024);
   packets = new Float64Array(1024);
   bytes = new Float64Array(1024);
-  flowTotal = 0;
 
   constructor(public day: number) {}
 
@@ -25,8 +43,9 @@ export class DayAggregator {
    */
   reset(day: number): void {
     for (let r = 0; r < this.n; r++) this.rowOfId[this.ids[r]!] = -1;
+    for (const id of this.aliases) this.rowOfId[id] = -1;
+    this.aliases.length = 0;
     this.n = 0;
-    this.flowTotal = 0;
     this.day = day;
   }
 
@@ -41,39 +60,59 @@ export class DayAggregator {
 
   /** Creates the row of a new IP id. */
   newRow(id: number): number {
-    if (id >= this.rowOfId.length) {
-      let size = this.rowOfId.length * 2;
-      while (size <= id) size *= 2;
-      const next = new Int32Array(size).fill(-1);
-      next.set(this.rowOfId);
-      this.rowOfId = next;
-    }
+    this.room(id);
     const r = this.n++;
     if (r === this.ids.length) this.grow();
     this.ids[r] = id;
     this.rowOfId[id] = r;
     this.flows[r] = 0;
-    this.duration[r] = 0;
+    this.durationUs[r] = 0;
     this.packets[r] = 0;
     this.bytes[r] = 0;
     return r;
   }
 
-  add(id: number, flows: number, duration: number, packets: number, bytes: number): void {
+  /** Makes `id` (another spelling of the address of row `r`) sum into row `r`. */
+  alias(id: number, r: number): void {
+    this.room(id);
+    this.rowOfId[id] = r;
+    this.aliases.push(id);
+  }
+
+  /** Sums a record into the row of an IP id (made if new); OK, or the column whose sum would pass its bound. */
+  add(id: number, flows: number, durationUs: number, packets: number, bytes: number): number {
     let r = this.rowOf(id);
     if (r < 0) r = this.newRow(id);
-    this.flows[r]! += flows;
-    this.duration[r]! += duration;
-    this.packets[r]! += packets;
-    this.bytes[r]! += bytes;
-    this.flowTotal += flows;
+    return this.addToRow(r, flows, durationUs, packets, bytes);
   }
 
   /**
-   * The day table with canonical IPs, rows merged by canonical IP (in row order, so sums are made in the order the
-   * flows came) and sorted as sortDayTable sorts (IPv4 by value, then IPv6 by sortIpIndex). An id whose text is a
-   * canonical dotted quad (`ipv4OfId` >= 0) is its own row keyed by its value, with no string hashing; only the
-   * other ids (IPv6, other spellings) are merged through a Map.
+   * Sums a record into row `r`: OK, or (adding nothing) the first column whose sum would pass its bound. The values
+   * must be in their domains (whole, at most MAX_COUNT or MAX_DURATION_US): a sum of two such counts past 2^53 − 1
+   * comes out at least 2^53 however it rounds, and the duration bound is checked before adding.
+   */
+  addToRow(r: number, flows: number, durationUs: number, packets: number, bytes: number): number {
+    const f = this.flows[r]! + flows;
+    const p = this.packets[r]! + packets;
+    const b = this.bytes[r]! + bytes;
+    const d = this.durationUs[r]!;
+    if (f > MAX_COUNT) return FLOWS;
+    if (durationUs > MAX_DURATION_US - d) return DURATION;
+    if (p > MAX_COUNT) return PACKETS;
+    if (b > MAX_COUNT) return BYTES;
+    this.flows[r] = f;
+    this.durationUs[r] = d + durationUs;
+    this.packets[r] = p;
+    this.bytes[r] = b;
+    return OK;
+  }
+
+  /**
+   * The day table with canonical IPs, rows merged by canonical IP and sorted as sortDayTable sorts (IPv4 by value,
+   * then IPv6 by sortIpIndex); durations in seconds (µs / 10^6). An id whose text is a canonical dotted quad
+   * (`ipv4OfId` >= 0) is its own row keyed by its value, with no string hashing; only the other ids (IPv6, other
+   * spellings) are merged through a Map. (The attack collector gives every spelling of an address one row already;
+   * a merge here that passes a bound has no record to name, and is a DataError naming the day and the IP.)
    */
   toSortedTable(
     date: string,
@@ -84,7 +123,7 @@ export class DayAggregator {
     const ip: string[] = [];
     const v4 = new Float64Array(n);
     const cols = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-    const src = [this.flows, this.duration, this.packets, this.bytes];
+    const src = [this.flows, this.durationUs, this.packets, this.bytes];
     /** Output row by IPv4 value: made only once an id with another spelling of an IPv4 address shows up. */
     let byValue: Map<number, number> | null = null;
     const byText = new Map<string, number>();
@@ -95,7 +134,7 @@ export class DayAggregator {
       let text: string | undefined;
       if (value < 0) {
         text = canonicalOfId(id);
-        value = canonicalIpv4Value(text);
+        value = ipv4ToNumber(text);
         if (value < 0) k = byText.get(text);
         else if (byValue === null) {
           byValue = new Map();
@@ -109,23 +148,44 @@ export class DayAggregator {
         v4[k] = value;
         if (value >= 0) byValue?.set(value, k);
         else byText.set(ip[k]!, k);
+        for (let j = 0; j < 4; j++) cols[j]![k] = src[j]![r]!;
+        continue;
       }
-      for (let j = 0; j < 4; j++) cols[j]![k]! += src[j]![r]!;
+      for (let j = 0; j < 4; j++) {
+        const x = src[j]![r]!;
+        if (x > (j === DURATION ? MAX_DURATION_US : MAX_COUNT) - cols[j]![k]!)
+          throw new DataError(
+            `the ${COLUMN_NAMES[j]} of ${ip[k]} on ${date}, summed over its spellings, pass 2^53${j === DURATION ? ' µs' : ' − 1'}`,
+            { field: COLUMN_NAMES[j] },
+          );
+        cols[j]![k]! += x;
+      }
     }
     const order = sortedOrder(ip, v4);
-    const pick = (col: Float64Array) => {
+    const pick = (col: Float64Array, scale = 1) => {
       const out = new Float64Array(order.length);
-      for (let i = 0; i < order.length; i++) out[i] = col[order[i]!]!;
+      for (let i = 0; i < order.length; i++) out[i] = col[order[i]!]! / scale;
       return out;
     };
     return {
       date,
       ip: Array.from(order, (k) => ip[k]!),
       flows: pick(cols[0]!),
-      duration: pick(cols[1]!),
+      duration: pick(cols[1]!, 1e6),
       packets: pick(cols[2]!),
       bytes: pick(cols[3]!),
     };
+  }
+
+  /** Room in the id index for `id`. */
+  private room(id: number): void {
+    if (id >= this.rowOfId.length) {
+      let size = this.rowOfId.length * 2;
+      while (size <= id) size *= 2;
+      const next = new Int32Array(size).fill(-1);
+      next.set(this.rowOfId);
+      this.rowOfId = next;
+    }
   }
 
   private grow(): void {
@@ -139,16 +199,10 @@ export class DayAggregator {
     ids.set(this.ids);
     this.ids = ids;
     this.flows = g(this.flows);
-    this.duration = g(this.duration);
+    this.durationUs = g(this.durationUs);
     this.packets = g(this.packets);
     this.bytes = g(this.bytes);
   }
-}
-
-/** The value of a canonical dotted-quad string, or -1 (see canonicalIpv4Bytes). */
-function canonicalIpv4Value(text: string): number {
-  if (text.length > 15) return -1;
-  return canonicalIpv4Bytes(Buffer.from(text, 'latin1'), 0, text.length);
 }
 
 /** Row order: IPv4 rows (v4 >= 0) by value, then IPv6 rows as sortIpIndex orders them. */

@@ -45,7 +45,10 @@ export class IpInterner {
     return this.v4Of[id]!;
   }
 
-  /** Id of the bytes [start, end) of `buf` (texts longer than 255 bytes are not addresses: -1). */
+  /**
+   * Id of the bytes [start, end) of `buf`, or -1 for a text that cannot be an address: longer than 255 bytes, or with
+   * an IPv6 zone id (`%`, see canonicalIp). Other texts get an id; whether they are addresses is decided later.
+   */
   intern(buf: Uint8Array, start: number, end: number): number {
     const v4 = canonicalIpv4Bytes(buf, start, end);
     return v4 >= 0 ? this.internV4(v4) : this.internBytes(buf, start, end);
@@ -81,7 +84,11 @@ export class IpInterner {
     const len = end - start;
     if (len > 255) return -1;
     let h = len;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    for (let i = start; i < end; i++) {
+      const b = buf[i]!;
+      if (b === PERCENT) return -1;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
     h ^= h >>> 15;
     h = Math.imul(h, 0x9e3779b1);
     h ^= h >>> 13;
@@ -184,6 +191,8 @@ export class IpInterner {
 }
 
 const SLOT = 4;
+/** `%`, which starts an IPv6 zone id. */
+const PERCENT = 37;
 
 /**
  * The 32-bit value of a dotted quad in canonical form (four decimal parts 0..255, no leading zeros: what Zeek writes

@@ -5,15 +5,17 @@ import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { type DayTable, dayTableFileName, totalFlows } from '../days/day-table.js';
 import { dayTableToGzip, parseDayTableCsv } from '../days/day-table-csv.js';
+import { secondsToMicros } from '../days/day-table-domain.js';
 import type { DayEntry, SkipReport } from '../days/manifest.js';
 import { formatDay, parseDay } from '../util/dates.js';
 import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { sha256 } from '../util/sha256.js';
 import { spanDays } from './attack-collector.js';
-import { DayAggregator } from './day-aggregator.js';
+import { COLUMN_NAMES, DayAggregator, OK } from './day-aggregator.js';
 import type { InputFile } from './input-files.js';
 import { IpInterner } from './ip-interner.js';
 import { type PartOptions, type PartResult, readPart } from './read-part.js';
+import { sumTooLarge } from './record-domains.js';
 
 /** Below this much input a worker's start-up (~0.3 s) costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 64 << 20;
@@ -132,8 +134,10 @@ function rebuildError(m: { [k: string]: unknown }): Error {
 }
 
 /**
- * Joins the parts' day tables (in part order, so sums are always made in the same order): a day only one part wrote
- * is taken as it is; a day two parts wrote (records spilling over a folder boundary) is summed and rewritten.
+ * Joins the parts' day tables: a day only one part wrote is taken as it is; a day two parts wrote (records spilling
+ * over a folder boundary) is summed and rewritten. Sums are exact, as a single reader makes them (durations in whole
+ * µs: each part's seconds are its µs sum / 10^6, read back exactly below 2^32 s), so the dataset does not depend on
+ * the number of workers.
  */
 export function mergeParts(
   parts: PartResult[],
@@ -165,6 +169,7 @@ export function mergeParts(
         (x) => parseDayTableCsv(gunzipSync(readFileSync(x.path)).toString('utf8'), date, x.path).table,
       ),
       date,
+      list.map((x) => x.path),
     );
     const gz = dayTableToGzip(table);
     const file = dayTableFileName(date);
@@ -178,12 +183,28 @@ export function mergeParts(
   return { days, missingDays, paths };
 }
 
-function sumTables(tables: DayTable[], date: string): DayTable {
+/**
+ * The sum of one day's tables from several parts. A sum past what a day table holds is a DataError naming the day, the
+ * IP and the column: its records were read by different workers, so no one record pushed it over (one reader of the
+ * same records names the record).
+ */
+function sumTables(tables: DayTable[], date: string, paths: string[]): DayTable {
   const interner = new IpInterner();
   const sum = new DayAggregator(parseDay(date)!);
   for (const t of tables) {
     for (let i = 0; i < t.ip.length; i++) {
-      sum.add(interner.internString(t.ip[i]!), t.flows[i]!, t.duration[i]!, t.packets[i]!, t.bytes[i]!);
+      const over = sum.add(
+        interner.internString(t.ip[i]!),
+        t.flows[i]!,
+        secondsToMicros(t.duration[i]!),
+        t.packets[i]!,
+        t.bytes[i]!,
+      );
+      if (over !== OK) {
+        const e = sumTooLarge(COLUMN_NAMES[over]!, t.ip[i]!, date, { field: COLUMN_NAMES[over] });
+        e.message += ` (summed over the day tables of ${paths.length} worker threads, so no one record is to blame; ingest the files of ${date} alone to have the record named)`;
+        throw e;
+      }
     }
   }
   return sum.toSortedTable(

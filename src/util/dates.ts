@@ -20,9 +20,14 @@ export function isDay(text: string): boolean {
   return parseDay(text) !== undefined;
 }
 
-/** Day number → `YYYY-MM-DD`. */
+/**
+ * Day number → `YYYY-MM-DD`. A day number no Date can hold (NaN, or past ±100 million days) is a RangeError naming it,
+ * not Date's bare "Invalid time value"; ingest refuses such times before they become days.
+ */
 export function formatDay(dayNumber: number): string {
-  return new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
+  const date = new Date(dayNumber * MS_PER_DAY);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`day number ${dayNumber} is no date`);
+  return date.toISOString().slice(0, 10);
 }
 
 /** Day number of a UTC epoch time in seconds. */

@@ -4,7 +4,8 @@ import { isCanonicalIpv6 } from './ipv6-canonical.js';
 /**
  * The canonical text of an IP address: dotted quad for IPv4, RFC 5952 (lower case, compressed) for IPv6, as Zeek
  * writes them. Returns undefined for anything that is not an address. IPv4 must be four decimal parts: ipaddr.js
- * alone would accept `10` or `0x0a.0.0.1`, which no log means as an address.
+ * alone would accept `10` or `0x0a.0.0.1`, which no log means as an address. An IPv6 zone id (`fe80::1%eth0`) is
+ * refused too: it names an interface of the machine that logged it, and no day table or nft set can hold it.
  */
 export function canonicalIp(text: string): string | undefined {
   // Fast path: a dotted quad already in canonical form (no leading zeros) is its own canonical text.
@@ -12,7 +13,7 @@ export function canonicalIp(text: string): string | undefined {
   // Likewise IPv6 already in RFC 5952 form (what day tables hold), which ipaddr.js would give back unchanged.
   if (isCanonicalIpv6(text)) return text;
   if (text.includes(':')) {
-    if (!ipaddr.IPv6.isValid(text)) return undefined;
+    if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
     return ipaddr.IPv6.parse(text).toRFC5952String();
   }
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
@@ -68,7 +69,9 @@ export function ipv4ToNumber(ip: string): number {
       part = 0;
       digits = 0;
       dots++;
-    } else if (c >= 48 && c <= 57 && digits < 3) {
+    } else if (c >= 48 && c <= 57) {
+      // No leading zero (`010` is not canonical) and at most three digits.
+      if (digits > 0 && (part === 0 || digits === 3)) return -1;
       part = part * 10 + (c - 48);
       digits++;
     } else return -1;

@@ -34,11 +34,13 @@ function* strings(alphabet: string, maxLength: number, prefix = ''): Generator<s
 }
 
 /**
- * Each text as a number cell (flows, duration, packets and bytes of one row each) through parseDayTableCsv and the
- * reference parser: the same doubles bit for bit, or the same error. Texts Number() accepts go in tables of many
- * rows; the others one a table, since the first bad cell ends a parse.
+ * Each text as a number cell through parseDayTableCsv and the reference parser: the same doubles bit for bit, or the
+ * same error. Texts Number() accepts go in tables of many rows, as the duration and, when they are whole numbers up to
+ * 2^53 − 1, as flows, packets and bytes (else 0 there); a number outside a column's domain (a fraction or more than
+ * 2^53 − 1 as a count, more than 2^53 µs as a duration) goes in that column of a table of one row, as do the texts
+ * that are no numbers, since the first bad cell ends a parse (at most `perKind` each, to keep the test quick).
  */
-function expectSameNumbers(texts: string[]): { valid: number; invalid: number } {
+function expectSameNumbers(texts: string[], perKind = 3000): { valid: number; invalid: number } {
   const h = 'orig,flows,duration,packets,bytes\n';
   const valid: string[] = [];
   const invalid: string[] = [];
@@ -47,13 +49,22 @@ function expectSameNumbers(texts: string[]): { valid: number; invalid: number } 
     const v = Number(s.trim());
     (s.trim() !== '' && Number.isFinite(v) && v >= 0 ? valid : invalid).push(s);
   }
-  const row = (k: number, s: string) =>
-    `10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255},${s},${s},${s},${s}\n`;
+  const isCount = (s: string) => Number.isInteger(Number(s.trim())) && Number(s.trim()) <= 2 ** 53 - 1;
+  const isDuration = (s: string) => Number(s.trim()) <= 9007199254.740992;
+  const ip = (k: number) => `10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`;
+  const row = (k: number, s: string) => {
+    const c = isCount(s) ? s : '0';
+    return `${ip(k)},${c},${isDuration(s) ? s : '0'},${c},${c}\n`;
+  };
   for (let at = 0; at < valid.length; at += 50_000) {
     const rows = valid.slice(at, at + 50_000).map((s, k) => row(k, s));
     expect(expectSameParse(h + rows.join('')).ok).toBe(true);
   }
-  for (const s of invalid) expect(expectSameParse(h + row(0, s)).ok).toBe(false);
+  for (const s of valid.filter((x) => !isCount(x)).slice(0, perKind))
+    expect(expectSameParse(`${h}${ip(0)},${s},0,0,0\n`).ok, s).toBe(false);
+  for (const s of valid.filter((x) => !isDuration(x)).slice(0, perKind))
+    expect(expectSameParse(`${h}${ip(0)},0,${s},0,0\n`).ok, s).toBe(false);
+  for (const s of invalid) expect(expectSameParse(`${h}${ip(0)},${s},${s},${s},${s}\n`).ok, s).toBe(false);
   return { valid: valid.length, invalid: invalid.length };
 }
 
@@ -234,12 +245,22 @@ function randomCsv(r: () => number): string {
       ips.push(new ipaddr.IPv6(groups).toRFC5952String());
     }
   }
-  const number = (): string => {
+  const number = (column: string): string => {
     if (odd(0.9)) {
-      const x = odd(0.5) ? String(Math.floor(r() * 10 ** Math.floor(r() * 12))) : (r() * 1000).toFixed(6);
+      const whole = column !== 'duration' || odd(0.5);
+      const x = whole ? String(Math.floor(r() * 10 ** Math.floor(r() * 12))) : (r() * 1000).toFixed(6);
       return x;
     }
     return pick([
+      '1.5',
+      '2.0',
+      '9007199254740991',
+      '9007199254740992',
+      '9007199254.740992',
+      '9007199254.75',
+      '1e308',
+      '-0',
+      '-0.0',
       '1e3',
       '-1',
       '-0',
@@ -281,6 +302,7 @@ function randomCsv(r: () => number): string {
       () => '',
       () => '::ffff:1.2.3.4',
       () => '1.2.3.4%eth0',
+      () => 'fe80::1%eth0',
       () => ip.replace(/::/, ':0:0:'),
       () => `\u00a0${ip}`,
     ])();
@@ -288,7 +310,7 @@ function randomCsv(r: () => number): string {
   const lines = [header];
   for (let k = 0; k < rows; k++) {
     if (odd(0.03)) lines.push(pick(['', '  ', '\t', ',', ' , ']));
-    const cells = columns.map((c) => (c.trim() === 'orig' ? ipText(k) : c.trim() === c ? number() : 'n'));
+    const cells = columns.map((c) => (c.trim() === 'orig' ? ipText(k) : c.trim() === c ? number(c) : 'n'));
     if (odd(0.02)) cells.pop();
     if (odd(0.02)) cells.push('extra');
     lines.push(cells.join(','));

@@ -1,6 +1,8 @@
 /**
  * The day-table CSV parser and canonicalIp as they were before the fast paths of issue 11 (commit bb7bb97), kept
- * verbatim as the reference the fast parser must agree with, result for result and error for error.
+ * verbatim as the reference the fast parser must agree with, result for result and error for error, plus the domain
+ * rules of issue 12, written out here on their own (not imported): no IPv6 zone id; flows, packets and bytes whole
+ * numbers up to 2^53 − 1; durations up to 2^53 µs; -0 read as 0.
  */
 import ipaddr from 'ipaddr.js';
 import { DAY_TABLE_COLUMNS, type DayTable } from '../../src/days/day-table.js';
@@ -9,7 +11,7 @@ import { DataError } from '../../src/util/errors.js';
 export function referenceCanonicalIp(text: string): string | undefined {
   if (isCanonicalIpv4(text)) return text;
   if (text.includes(':')) {
-    if (!ipaddr.IPv6.isValid(text)) return undefined;
+    if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
     return ipaddr.IPv6.parse(text).toRFC5952String();
   }
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
@@ -110,12 +112,22 @@ export function referenceParseDayTableCsv(
         seen.add(addr);
         ip.push(addr);
       } else {
-        const v = Number(cell);
+        const v = Number(cell) + 0;
+        const field = DAY_TABLE_COLUMNS[k]!;
         if (cell === '' || !Number.isFinite(v) || v < 0)
-          throw new DataError(`not a non-negative number: '${cell}'`, {
-            ...where,
-            field: DAY_TABLE_COLUMNS[k]!,
-          });
+          throw new DataError(`not a non-negative number: '${cell}'`, { ...where, field });
+        if (k === 2 && v > 9007199254.740992)
+          throw new DataError(
+            `duration '${cell}' is past 2^53 µs (9007199254.740992 s), the longest a day table holds`,
+            { ...where, field },
+          );
+        if (k !== 2 && !Number.isInteger(v))
+          throw new DataError(`not a whole number: '${cell}'`, { ...where, field });
+        if (k !== 2 && v > 2 ** 53 - 1)
+          throw new DataError(
+            `'${cell}' is above 2^53 − 1 (9007199254740991), the largest count a day table holds`,
+            { ...where, field },
+          );
         cols[k - 1]!.push(v);
       }
     }

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sortDayTable } from '../../src/days/day-table-csv.js';
 import { AttackCollector } from '../../src/ingest/attack-collector.js';
-import { DayAggregator } from '../../src/ingest/day-aggregator.js';
+import { COLUMN_NAMES, DayAggregator, OK } from '../../src/ingest/day-aggregator.js';
 import { ZeekTsvReader } from '../../src/ingest/formats/zeek-conn-tsv.js';
 import { parseHoneypots } from '../../src/ingest/honeypots.js';
 import { streamFile } from '../../src/ingest/input-files.js';
@@ -108,11 +108,44 @@ function trickyLog(): string {
     { orig_ip_bytes: 'abc' },
     { orig_pkts: '--' },
     { tunnel_parents: '' },
+    // Issue 12: domains. Ports, whole counts, durations in µs, zone ids.
+    { 'id.orig_p': '0' },
+    { 'id.orig_p': '65535' },
+    { 'id.orig_p': '65536' },
+    { 'id.resp_p': '99999' },
+    { 'id.resp_p': '-1' },
+    { 'id.resp_p': '-' },
+    { 'id.resp_p': '' },
+    { 'id.orig_p': '022' },
+    { 'id.orig_p': '000022' },
+    { 'id.orig_p': '2x' },
+    { orig_pkts: '1.0' },
+    { orig_pkts: '1.5' },
+    { orig_pkts: '1e3' },
+    { orig_ip_bytes: '9007199254740991' },
+    { orig_ip_bytes: '9007199254740992' },
+    { duration: '1.1234565' },
+    { duration: '0.0000005' },
+    { duration: '999999999.999999' },
+    { duration: '99999999.999999' },
+    { duration: '9007199254.740992' },
+    { duration: '9007199254.740993' },
+    { duration: 'Infinity' },
+    { duration: '1e308' },
+    { 'id.orig_h': 'fe80::1%eth0' },
+    { 'id.resp_h': 'fe80::1%eth0' },
+    { ts: '99999999999999999' },
+    { ts: '4102444800.000000' },
+    { ts: '4102444799.999999' },
+    { ts: '0.000001' },
   ];
   odd.forEach((cells, k) => {
     lines.push(line(1000 + k, cells));
   });
   lines.push(line(2000).split('\t').slice(0, 10).join('\t')); // too few fields
+  lines.push(line(2004).split('\t').slice(0, -1).join('\t')); // one field fewer: after the columns read
+  lines.push(`${line(2005)}\textra`); // one field more
+  lines.push(`${line(2006)}\t`); // one (empty) field more
   lines.push(`${line(2001)}\r`); // CRLF
   lines.push(''); // blank
   lines.push(`  ${line(2002)}`); // leading blanks
@@ -248,10 +281,10 @@ describe('DayAggregator.toSortedTable', () => {
       '1.2.3.4',
     ];
     for (let k = 0; k < 5000; k++) texts.push(`${(k * 7) % 256}.${k % 13}.0.${k % 256}`);
-    // Durations whose sum depends on the order they are added in.
-    const value = (k: number, r: number) => [1, 0.1 * (k + 1) + r * 1e-7, k % 5, k * 3 + r] as const;
+    // Durations in whole µs (summed exactly, whatever the order).
+    const value = (k: number, r: number) => [1, 100_000 * (k + 1) + r, k % 5, k * 3 + r] as const;
     texts.forEach((t, k) => {
-      for (let r = 0; r < 3; r++) agg.add(interner.internString(t), ...value(k, r));
+      for (let r = 0; r < 3; r++) expect(agg.add(interner.internString(t), ...value(k, r))).toBe(OK);
     });
     const got = agg.toSortedTable(
       '2024-01-01',
@@ -286,12 +319,49 @@ describe('DayAggregator.toSortedTable', () => {
       date: '2024-01-01',
       ip,
       flows: Float64Array.from(cols[0]!),
-      duration: Float64Array.from(cols[1]!),
+      duration: Float64Array.from(cols[1]!, (us) => us / 1e6),
       packets: Float64Array.from(cols[2]!),
       bytes: Float64Array.from(cols[3]!),
     });
     expect(got).toEqual(want);
     expect(got.ip.filter((x) => x.includes(':'))).toEqual(['::1', '2001:db8::1']);
+  });
+});
+
+describe('DayAggregator sums', () => {
+  it('refuses a sum past 2^53 − 1 (2^53 µs for durations), naming the column, and adds nothing', () => {
+    const agg = new DayAggregator(19723);
+    const name = (over: number) => (over === OK ? 'OK' : COLUMN_NAMES[over]);
+    expect(name(agg.add(7, 1, 2 ** 53, 2 ** 53 - 1, 2 ** 53 - 2))).toBe('OK');
+    expect(name(agg.add(7, 0, 0, 1, 0))).toBe('packets');
+    expect(name(agg.add(7, 0, 1, 0, 0))).toBe('duration');
+    expect(name(agg.add(7, 0, 0, 0, 2))).toBe('bytes');
+    expect(name(agg.add(7, 0, 0, 0, 1))).toBe('OK');
+    expect(name(agg.add(8, 2 ** 53 - 1, 0, 0, 0))).toBe('OK');
+    expect(name(agg.add(8, 1, 0, 0, 0))).toBe('flows');
+    const table = agg.toSortedTable(
+      '2024-01-01',
+      (id) => `10.0.0.${id}`,
+      (id) => 0x0a000000 + id,
+    );
+    expect([...table.flows]).toEqual([1, 2 ** 53 - 1]);
+    expect([...table.duration]).toEqual([2 ** 53 / 1e6, 0]);
+    expect([...table.packets]).toEqual([2 ** 53 - 1, 0]);
+    expect([...table.bytes]).toEqual([2 ** 53 - 1, 0]);
+  });
+
+  it('a merge of spellings past 2^53 − 1 is a DataError naming the day, the IP and the column', () => {
+    const interner = new IpInterner();
+    const agg = new DayAggregator(19723);
+    expect(agg.add(interner.internString('2001:db8::1'), 1, 0, 2 ** 52, 0)).toBe(OK);
+    expect(agg.add(interner.internString('2001:DB8::1'), 1, 0, 2 ** 52, 0)).toBe(OK);
+    expect(() =>
+      agg.toSortedTable(
+        '2024-01-01',
+        (id) => canonicalIp(interner.text(id))!,
+        (id) => interner.ipv4(id),
+      ),
+    ).toThrow(/packets of 2001:db8::1 on 2024-01-01/);
   });
 });
 

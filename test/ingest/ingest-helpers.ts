@@ -408,12 +408,16 @@ export function expectRows(actual: readonly Row[], expected: readonly Row[], lab
   });
 }
 
-/** Every file under `dir` (relative path → bytes), recursively. */
+/**
+ * Every file under `dir` (relative path → bytes), recursively; but a dataset's `.aiplab-verified.json`, the record
+ * of its day tables' sizes and mtimes (src/days/dataset-verify.ts): not output, it differs from one run to the next.
+ */
 export async function snapshotFolder(dir: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   const walk = async (rel: string) => {
     for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
+      if (r === '.aiplab-verified.json') continue;
       if (e.isDirectory()) await walk(r);
       else out.set(r, await readFile(join(dir, r)));
     }

@@ -1,5 +1,12 @@
 import { streamFile } from '../input-files.js';
 import { LineScanner } from '../line-scanner.js';
+import {
+  BAD_DURATION,
+  BAD_PORT,
+  durationProblem,
+  isJsonPort,
+  jsonDurationMicros,
+} from '../record-domains.js';
 import type { InputFormat } from './input-format.js';
 import { epochSeconds } from './zeek-conn-json.js';
 
@@ -8,7 +15,9 @@ import { epochSeconds } from './zeek-conn-json.js';
  * from an attacker to the honeypot, so no honeypot list is needed. Per IP per UTC day (of the event's `timestamp`):
  * flows = `cowrie.session.connect` events (a session is a flow); duration = sum of `duration` on
  * `cowrie.session.closed`; packets = events; bytes = UTF-8 bytes of the raw JSON lines without the newline — the
- * mapping of ../shared/data/README.md, so the day tables equal the AIP reference.
+ * mapping of ../shared/data/README.md, so the day tables equal the AIP reference. Durations are summed as whole
+ * microseconds; values outside their field's domain (record-domains.ts: ports where present, durations, the time) are
+ * counted, located skips.
  */
 export const cowrieFormat: InputFormat = {
   name: 'cowrie',
@@ -17,6 +26,7 @@ export const cowrieFormat: InputFormat = {
   accept: (name) => /^cowrie\.json/.test(name),
   async read(path, display, ctx) {
     ctx.collector.file = display;
+    ctx.collector.fields = { ts: 'timestamp', orig: 'src_ip', resp: 'src_ip', duration: 'duration' };
     const scanner = new LineScanner((buf, start, end, lineNo) => {
       let s = start;
       while (s < end && (buf[s] === 32 || buf[s] === 9)) s++;
@@ -48,24 +58,36 @@ export const cowrieFormat: InputFormat = {
         );
         return;
       }
+      for (const field of ['src_port', 'dst_port'] as const) {
+        const port = e[field];
+        if (port !== undefined && port !== null && !isJsonPort(port)) {
+          ctx.skips.malformedRecord(
+            BAD_PORT,
+            `not a port (0 to 65535): ${JSON.stringify(port).slice(0, 60)}`,
+            display,
+            lineNo,
+            field,
+          );
+          return;
+        }
+      }
       let flows = 0;
-      let duration = 0;
+      let durationUs = 0;
       if (e.eventid === 'cowrie.session.connect') flows = 1;
       else if (e.eventid === 'cowrie.session.closed') {
-        const d = typeof e.duration === 'string' ? Number(e.duration) : e.duration;
-        if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) {
+        durationUs = e.duration === undefined || e.duration === null ? -1 : jsonDurationMicros(e.duration);
+        if (durationUs < 0) {
           ctx.skips.malformedRecord(
-            'bad duration',
-            `unreadable duration ${JSON.stringify(e.duration)}`,
+            BAD_DURATION,
+            durationProblem(JSON.stringify(e.duration) ?? 'undefined'),
             display,
             lineNo,
             'duration',
           );
           return;
         }
-        duration = d;
       }
-      ctx.collector.event(ts, ip, flows, duration, 1, end - start, lineNo);
+      ctx.collector.event(ts, ip, flows, durationUs, 1, end - start, lineNo);
     });
     const stats = await streamFile(path, (chunk) => scanner.push(chunk), ctx.onRawBytes);
     scanner.end();

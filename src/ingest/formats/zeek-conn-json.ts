@@ -1,10 +1,21 @@
 import { parseDay } from '../../util/dates.js';
 import type { AttackCollector } from '../attack-collector.js';
+import {
+  BAD_COUNT,
+  BAD_DURATION,
+  BAD_PORT,
+  countProblem,
+  durationProblem,
+  isJsonPort,
+  jsonCount,
+  jsonDurationMicros,
+} from '../record-domains.js';
 import type { SkipCounter } from '../skips.js';
 
 /**
  * The Zeek conn.log JSON reader (one object per line, as Zeek's `LogAscii::use_json` writes). `ts` is epoch seconds
- * or ISO 8601 (`JSON::TS_ISO8601`); unset fields are absent; `id` may be flat (`id.orig_h`) or nested.
+ * or ISO 8601 (`JSON::TS_ISO8601`); unset fields are absent; `id` may be flat (`id.orig_h`) or nested. Every value
+ * must be in its field's domain (record-domains.ts), the ports (`id.orig_p`, `id.resp_p`) included where present.
  */
 export class ZeekJsonReader {
   constructor(
@@ -49,27 +60,41 @@ export class ZeekJsonReader {
       this.skips.malformedRecord('bad address', 'missing or empty id.resp_h', this.file, lineNo, 'id.resp_h');
       return;
     }
-    const duration = this.num(rec.duration, 'duration', lineNo);
-    const packets = this.num(rec.orig_pkts, 'orig_pkts', lineNo);
-    const bytes = this.num(rec.orig_ip_bytes, 'orig_ip_bytes', lineNo);
-    if (duration === undefined || packets === undefined || bytes === undefined) return;
-    this.collector.flow(ts, orig, resp, duration, packets, bytes, lineNo);
+    for (const [field, port] of [
+      ['id.orig_p', rec['id.orig_p'] ?? id?.orig_p],
+      ['id.resp_p', rec['id.resp_p'] ?? id?.resp_p],
+    ] as const) {
+      if (port !== undefined && port !== null && !isJsonPort(port)) {
+        this.skips.malformedRecord(
+          BAD_PORT,
+          `not a port (0 to 65535): ${JSON.stringify(port).slice(0, 60)}`,
+          this.file,
+          lineNo,
+          field,
+        );
+        return;
+      }
+    }
+    const durationUs = jsonDurationMicros(rec.duration);
+    if (durationUs < 0) {
+      this.bad(BAD_DURATION, durationProblem(String(rec.duration)), 'duration', lineNo);
+      return;
+    }
+    const packets = jsonCount(rec.orig_pkts);
+    if (packets < 0) {
+      this.bad(BAD_COUNT, countProblem(String(rec.orig_pkts)), 'orig_pkts', lineNo);
+      return;
+    }
+    const bytes = jsonCount(rec.orig_ip_bytes);
+    if (bytes < 0) {
+      this.bad(BAD_COUNT, countProblem(String(rec.orig_ip_bytes)), 'orig_ip_bytes', lineNo);
+      return;
+    }
+    this.collector.flow(ts, orig, resp, durationUs, packets, bytes, lineNo);
   }
 
-  private num(value: unknown, field: string, lineNo: number): number | undefined {
-    if (value === undefined || value === null) return 0;
-    const v = typeof value === 'string' ? Number(value) : value;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      this.skips.malformedRecord(
-        field === 'duration' ? 'bad duration' : 'bad count',
-        `unreadable value ${JSON.stringify(value)}`,
-        this.file,
-        lineNo,
-        field,
-      );
-      return undefined;
-    }
-    return v;
+  private bad(reason: string, message: string, field: string, lineNo: number): void {
+    this.skips.malformedRecord(reason, message, this.file, lineNo, field);
   }
 }
 

@@ -1,26 +1,51 @@
+import { isCount, isDurationSeconds, secondsToMicros } from '../../days/day-table-domain.js';
 import { DataError } from '../../util/errors.js';
-import type { AttackCollector } from '../attack-collector.js';
+import { AttackCollector } from '../attack-collector.js';
 import { canonicalIpv4Bytes } from '../ip-interner.js';
 import { epochSecondsBytes, parseDecimalBytes } from '../parse-number.js';
+import {
+  BAD_COUNT,
+  BAD_DURATION,
+  BAD_PORT,
+  countProblem,
+  durationProblem,
+  MAX_PORT,
+} from '../record-domains.js';
 import type { SkipCounter } from '../skips.js';
 
 const HASH = 35; // '#'
 const NOT_PLAIN = -1;
 const DASH = 45; // '-'
-const NEEDED = ['ts', 'id.orig_h', 'id.resp_h', 'duration', 'orig_pkts', 'orig_ip_bytes'] as const;
-/** How the fast path reads a needed column: as NEEDED[kind - 1]. */
+/** The columns read: the six AIP uses, then the ports, which are only checked (0..65535). */
+const NEEDED = [
+  'ts',
+  'id.orig_h',
+  'id.resp_h',
+  'duration',
+  'orig_pkts',
+  'orig_ip_bytes',
+  'id.orig_p',
+  'id.resp_p',
+] as const;
+/** How the fast path reads a needed column: as NEEDED[kind - 1] (both ports as K_PORT and above). */
 const K_TS = 1;
 const K_ORIG = 2;
 const K_RESP = 3;
 const K_DURATION = 4;
 const K_PACKETS = 5;
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const K_PORT = 7;
+/** Exact powers of ten up to 10^6: a duration's digits times POW10[6 - fraction digits] is whole microseconds. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+/** Durations from 10^9 s (some 32 years) on are left to the general path, which reads every duration the same way. */
+const FAST_DURATION_US = 1e15;
 const REQUIRED = new Set(['ts', 'id.orig_h', 'id.resp_h']);
 
 /**
- * The Zeek conn.log TSV reader. It scans bytes and decodes only the six fields AIP uses, located by the `#fields`
- * header (any column order, re-read if a file holds several header blocks). `-` (unset) counts as 0 for duration,
- * packets and bytes; a missing optional column too, with a warning. Written by hand because splitting lines into
+ * The Zeek conn.log TSV reader. It scans bytes and decodes only the six fields AIP uses (and checks the ports),
+ * located by the `#fields` header (any column order, re-read if a file holds several header blocks). `-` (unset)
+ * counts as 0 for duration, packets and bytes; a missing optional column too, with a warning. A line must have as
+ * many fields as `#fields` names, and every value must be in its field's domain (record-domains.ts): anything else
+ * is a counted, located skip. Durations are read as whole microseconds. Written by hand because splitting lines into
  * strings costs ~4x the inflate time (see README, "Speed").
  */
 export class ZeekTsvReader {
@@ -29,6 +54,10 @@ export class ZeekTsvReader {
   private top = 10;
   private col = new Int32Array(NEEDED.length).fill(-1);
   private maxCol = -1;
+  /** Fields a line must have: as many as `#fields` names. */
+  private width = 0;
+  /** Separators after the one that ends the last needed column (the fast path counts them to the line's end). */
+  private tailSeps = 0;
   /**
    * The fast path's walk over a line: for each needed column in column order, the number of columns to skip before
    * it, then its K_ kind.
@@ -96,8 +125,9 @@ export class ZeekTsvReader {
   /**
    * A plain data line starting at `pos`, read in one pass: columns AIP does not use are skipped to their separator,
    * the used ones are parsed as they are scanned. Returns the position after the line's newline once the flow is
-   * handed on, or NOT_PLAIN when the general path must take the line (a header, blank or leading-blank line, fewer
-   * fields than needed, or any field the fast parse does not take as it is: `record` then parses and reports it).
+   * handed on, or NOT_PLAIN when the general path must take the line (a header, blank or leading-blank line, another
+   * number of fields than #fields names, or any field the fast parse does not take as it is: a port past 65535, a
+   * count with a fraction, ...: `record` then parses and reports it).
    * The line must end with '\n' inside `buf`: every loop stops there at the latest, so none checks the buffer's end.
    * Nothing is counted or reported before the line is known to be plain.
    */
@@ -112,7 +142,7 @@ export class ZeekTsvReader {
     let oE = 0;
     let rS = 0;
     let rE = 0;
-    let duration = 0;
+    let durationUs = 0;
     let packets = 0;
     let bytes = 0;
     let i = pos;
@@ -162,9 +192,23 @@ export class ZeekTsvReader {
         }
         if (c !== sep) return NOT_PLAIN;
         ts = whole;
+      } else if (kind >= K_PORT) {
+        // id.orig_p, id.resp_p: '-' (unset), or up to five digits that make at most 65535.
+        c = buf[i]!;
+        if (c === DASH) c = buf[++i]!;
+        else {
+          let port = 0;
+          const s0 = i;
+          while (c >= 48 && c <= 57) {
+            port = port * 10 + (c - 48);
+            c = buf[++i]!;
+          }
+          if (i === s0 || i - s0 > 5 || port > MAX_PORT) return NOT_PLAIN;
+        }
+        if (c !== sep) return NOT_PLAIN;
       } else {
-        // duration, orig_pkts, orig_ip_bytes: '-' (unset) is 0; else as parseDecimalBytes for [digits][.digits].
-        let value = 0;
+        // duration, orig_pkts, orig_ip_bytes: '-' (unset) is 0; else [digits][.digits]. Counts must be whole (a
+        // fraction, even `.0`, goes to the general path); a duration becomes whole µs, exactly, from its digits.
         c = buf[i]!;
         if (c === DASH) c = buf[++i]!;
         else {
@@ -182,17 +226,33 @@ export class ZeekTsvReader {
           }
           // More than 15 digits may pass 2^53: parseDecimalBytes has a slower way for those.
           if (digits === 0 || digits > 15) return NOT_PLAIN;
-          value = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
+          if (kind === K_DURATION) {
+            if (fraction > 6) return NOT_PLAIN;
+            // mantissa < 10^15 and the product is checked below 10^15 < 2^53: exact.
+            durationUs = mantissa * POW10[fraction > 0 ? 6 - fraction : 6]!;
+            if (durationUs >= FAST_DURATION_US) return NOT_PLAIN;
+          } else {
+            if (fraction > 0) return NOT_PLAIN;
+            if (kind === K_PACKETS) packets = mantissa;
+            else bytes = mantissa;
+          }
         }
         if (c !== sep) return NOT_PLAIN;
-        if (kind === K_DURATION) duration = value;
-        else if (kind === K_PACKETS) packets = value;
-        else bytes = value;
       }
       i++;
     }
-    // The rest of the line (the few columns after the last needed one): cheaper here than a native indexOf call.
-    while (buf[i] !== 10) i++;
+    // The rest of the line (the few columns after the last needed one), counting its separators: a line with another
+    // number of fields than #fields names goes to the general path. Cheaper here than a native indexOf call.
+    let seps = 0;
+    for (;;) {
+      c = buf[i]!;
+      if (c <= top) {
+        if (c === 10) break;
+        if (c === sep) seps++;
+      }
+      i++;
+    }
+    if (seps !== this.tailSeps) return NOT_PLAIN;
     const lineNo = ++this.lines;
     const collector = this.collector;
     const interner = collector.interner;
@@ -208,13 +268,14 @@ export class ZeekTsvReader {
     let hp: number;
     if (r4 >= 0) hp = collector.honeypotOfIpv4(r4);
     else {
-      if (rE - rS < 2 || rE - rS > 64) {
+      if (rE - rS >= 2 && rE - rS <= 64) hp = collector.responderHoneypot(buf, rS, rE);
+      else hp = AttackCollector.NOT_AN_ADDRESS;
+      if (hp === AttackCollector.NOT_AN_ADDRESS) {
         this.bad('bad address', 'id.resp_h', buf, rS, rE, lineNo);
         return i + 1;
       }
-      hp = collector.responderHoneypot(buf, rS, rE);
     }
-    collector.flowToHoneypot(ts, orig, hp, duration, packets, bytes, lineNo);
+    collector.flowToHoneypot(ts, orig, hp, durationUs, packets, bytes, lineNo);
     return i + 1;
   }
 
@@ -259,7 +320,8 @@ export class ZeekTsvReader {
       NEEDED.forEach((name, k) => {
         this.col[k] = names.indexOf(name);
       });
-      const missing = NEEDED.filter((_, k) => this.col[k]! < 0);
+      // A missing port column is fine (ports are only checked); a missing summed column counts as 0, with a warning.
+      const missing = NEEDED.filter((name, k) => this.col[k]! < 0 && !name.endsWith('_p'));
       const missingRequired = missing.filter((n) => REQUIRED.has(n));
       if (missingRequired.length > 0) {
         throw new DataError(`#fields lacks ${missingRequired.join(', ')}: not a conn log?`, {
@@ -270,6 +332,8 @@ export class ZeekTsvReader {
       if (missing.length > 0)
         this.warnings.push(`${this.file}: no ${missing.join(', ')} column; counted as 0`);
       this.maxCol = Math.max(...this.col);
+      this.width = names.length;
+      this.tailSeps = this.width - 2 - this.maxCol;
       const order = [...this.col.keys()]
         .filter((k) => this.col[k]! >= 0)
         .sort((a, b) => this.col[a]! - this.col[b]!);
@@ -278,7 +342,7 @@ export class ZeekTsvReader {
         this.plan[2 * m] = this.col[k]! - (m === 0 ? 0 : this.col[order[m - 1]!]! + 1);
         this.plan[2 * m + 1] = k + 1;
       });
-      if (this.bounds.length < this.maxCol + 2) this.bounds = new Int32Array(this.maxCol + 2);
+      if (this.bounds.length < this.width + 1) this.bounds = new Int32Array(this.width + 1);
       this.hasFields = true;
     }
     // #set_separator, #empty_field, #unset_field (always '-' in practice; '-' is what we test), #path, #open,
@@ -289,28 +353,26 @@ export class ZeekTsvReader {
   private bounds = new Int32Array(64);
 
   private record(buf: Buffer, start: number, end: number, lineNo: number): void {
-    const maxCol = this.maxCol;
+    const width = this.width;
     const sep = this.sep;
     const bounds = this.bounds;
-    // One tight pass finds the separators up to the last needed column; fields are decoded afterwards.
+    // One tight pass finds the separators (all of them: a line must have as many fields as #fields names); fields
+    // are decoded afterwards.
     bounds[0] = start;
     let f = 0;
     for (let i = start; i < end; i++) {
-      if (buf[i] === sep) {
-        bounds[++f] = i + 1;
-        if (f > maxCol) break;
-      }
+      if (buf[i] === sep && ++f < width) bounds[f] = i + 1;
     }
-    if (f <= maxCol) bounds[++f] = end + 1;
-    if (f <= maxCol) {
+    if (f + 1 !== width) {
       this.skips.malformedRecord(
-        'too few fields',
-        `expected at least ${maxCol + 1} fields, found ${f}`,
+        f + 1 < width ? 'too few fields' : 'too many fields',
+        `expected ${width} fields (as #fields names), found ${f + 1}`,
         this.file,
         lineNo,
       );
       return;
     }
+    bounds[width] = end + 1;
     this.decode(buf, bounds, lineNo);
   }
 
@@ -344,33 +406,70 @@ export class ZeekTsvReader {
     let hp: number;
     if (r4 >= 0) hp = collector.honeypotOfIpv4(r4);
     else {
-      if (e - s < 2 || e - s > 64) {
+      if (e - s >= 2 && e - s <= 64) hp = collector.responderHoneypot(buf, s, e);
+      else hp = AttackCollector.NOT_AN_ADDRESS;
+      if (hp === AttackCollector.NOT_AN_ADDRESS) {
         this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
         return;
       }
-      hp = collector.responderHoneypot(buf, s, e);
     }
-    const duration = this.optional(buf, bounds, col[3]!, lineNo, 'duration');
-    if (duration < 0) return;
-    const packets = this.optional(buf, bounds, col[4]!, lineNo, 'orig_pkts');
+    if (!this.port(buf, bounds, col[6]!, lineNo, 'id.orig_p')) return;
+    if (!this.port(buf, bounds, col[7]!, lineNo, 'id.resp_p')) return;
+    const durationUs = this.duration(buf, bounds, col[3]!, lineNo);
+    if (durationUs < 0) return;
+    const packets = this.count(buf, bounds, col[4]!, lineNo, 'orig_pkts');
     if (packets < 0) return;
-    const bytes = this.optional(buf, bounds, col[5]!, lineNo, 'orig_ip_bytes');
+    const bytes = this.count(buf, bounds, col[5]!, lineNo, 'orig_ip_bytes');
     if (bytes < 0) return;
-    this.collector.flowToHoneypot(ts, orig, hp, duration, packets, bytes, lineNo);
+    this.collector.flowToHoneypot(ts, orig, hp, durationUs, packets, bytes, lineNo);
   }
 
-  /** A non-negative number field where `-` (unset) or an absent column means 0; -1 after reporting a bad value. */
-  private optional(buf: Buffer, bounds: Int32Array, c: number, lineNo: number, field: string): number {
+  /** Whether a port field (absent, `-` unset, or 0..65535) is good; false after reporting a bad one. */
+  private port(buf: Buffer, bounds: Int32Array, c: number, lineNo: number, field: string): boolean {
+    if (c < 0) return true;
+    const s = bounds[c]!;
+    const e = bounds[c + 1]! - 1;
+    if (e - s === 1 && buf[s] === DASH) return true;
+    let v = 0;
+    let i = s;
+    for (; i < e && i - s < 6; i++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === e && e > s && e - s <= 5 && v <= MAX_PORT) return true;
+    const text = buf.toString('utf8', s, Math.min(e, s + 60));
+    this.skips.malformedRecord(BAD_PORT, `not a port (0 to 65535): '${text}'`, this.file, lineNo, field);
+    return false;
+  }
+
+  /**
+   * The duration in whole µs, where `-` (unset) or an absent column means 0; -1 after reporting a value that is no
+   * duration (not a number, negative, past 2^53 µs).
+   */
+  private duration(buf: Buffer, bounds: Int32Array, c: number, lineNo: number): number {
     if (c < 0) return 0;
     const s = bounds[c]!;
     const e = bounds[c + 1]! - 1;
     if (e - s === 1 && buf[s] === DASH) return 0;
     const v = parseDecimalBytes(buf, s, e);
-    if (!(v >= 0)) {
-      this.bad(field === 'duration' ? 'bad duration' : 'bad count', field, buf, s, e, lineNo);
-      return -1;
-    }
-    return v;
+    if (isDurationSeconds(v)) return secondsToMicros(v);
+    const text = buf.toString('utf8', s, e);
+    this.skips.malformedRecord(BAD_DURATION, durationProblem(text), this.file, lineNo, 'duration');
+    return -1;
+  }
+
+  /** A count where `-` (unset) or an absent column means 0; -1 after reporting one that is no whole number. */
+  private count(buf: Buffer, bounds: Int32Array, c: number, lineNo: number, field: string): number {
+    if (c < 0) return 0;
+    const s = bounds[c]!;
+    const e = bounds[c + 1]! - 1;
+    if (e - s === 1 && buf[s] === DASH) return 0;
+    const v = parseDecimalBytes(buf, s, e);
+    if (isCount(v)) return v + 0;
+    const text = buf.toString('utf8', s, e);
+    this.skips.malformedRecord(BAD_COUNT, countProblem(text), this.file, lineNo, field);
+    return -1;
   }
 
   private bad(reason: string, field: string, buf: Buffer, s: number, e: number, lineNo: number): void {
