@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { type Dataset, openDataset } from '../days/dataset.js';
 import { MANIFEST_FILE } from '../days/manifest.js';
 import { synthesize } from '../synth/synthesize.js';
+import { pathExists, processAlive } from '../util/fs-checks.js';
 import type { Experiment, SynthDatasetSpec } from './experiment.js';
 
 const SYNTH_DONE = 'synth-report.json';
@@ -12,15 +13,6 @@ const SYNTH_DONE = 'synth-report.json';
  * stale cache is never reused. 2: the day-table fast path (random streams split per day).
  */
 export const SYNTH_GENERATION = 2;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The folder a synthetic dataset spec is cached in: the same spec (and SYNTH_GENERATION) gives the same folder. */
 export function synthCacheDir(cacheDir: string, spec: SynthDatasetSpec): string {
@@ -36,6 +28,13 @@ export interface DatasetSourceOptions {
   cacheDir?: string;
   /** Progress of making a synthetic dataset. */
   onSynthProgress?: (done: number, total: number) => void;
+  /**
+   * Accept day tables changed since ingest: the dataset is re-fingerprinted (OpenDatasetOptions.trustChanges).
+   * @default false
+   */
+  trustChanges?: boolean;
+  /** Called with each warning opening the dataset gave (Dataset.warnings), e.g. to print it. */
+  onDatasetWarning?: (message: string) => void;
 }
 
 /**
@@ -46,13 +45,17 @@ export async function openExperimentDataset(
   experiment: Experiment,
   options: DatasetSourceOptions = {},
 ): Promise<Dataset> {
-  if (typeof experiment.dataset === 'string') return openDataset(experiment.dataset);
+  if (typeof experiment.dataset === 'string') return opened(experiment.dataset, options);
   const spec = experiment.dataset.synth;
   const dir = synthCacheDir(options.cacheDir ?? '.aiplab-cache', spec);
-  if (!(await exists(join(dir, SYNTH_DONE)))) {
-    const tmp = `${dir}.tmp-${process.pid}`;
+  if (!(await pathExists(join(dir, SYNTH_DONE)))) {
+    await removeDeadScratch(dir);
+    // Made under a name of this process (synthesize itself builds beside it and renames), completed with SYNTH_DONE,
+    // then renamed to the cache name. A rename onto a folder that is there fails: when another process made the same
+    // dataset meanwhile, its folder is kept (it may be reading it) and this one is dropped.
+    const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { recursive: true });
+    await mkdir(dirname(dir), { recursive: true });
     const report = await synthesize({
       ...spec,
       format: 'aip',
@@ -63,10 +66,44 @@ export async function openExperimentDataset(
       join(tmp, SYNTH_DONE),
       `${JSON.stringify({ spec, report: { ...report, out: undefined } }, null, 2)}\n`,
     );
-    await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
+    try {
+      await rename(tmp, dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+      if (await pathExists(join(dir, SYNTH_DONE))) await rm(tmp, { recursive: true, force: true });
+      else {
+        // A half-made folder of an older aiplab (which wrote into the cache name): replaced.
+        await rm(dir, { recursive: true, force: true });
+        await rename(tmp, dir);
+      }
+    }
   }
-  return openDataset(dir);
+  return opened(dir, options);
+}
+
+/** Removes the `<dir>.tmp-<pid>-<hex>` folders that killed runs of processes now gone left while making `dir`. */
+async function removeDeadScratch(dir: string): Promise<void> {
+  const name = basename(dir);
+  let names: string[];
+  try {
+    names = await readdir(dirname(dir));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(`${name}.tmp-`)) continue;
+    const pid = Number(n.slice(name.length + 5).split('-')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid))
+      await rm(join(dirname(dir), n), { recursive: true, force: true });
+  }
+}
+
+/** openDataset with the options' trustChanges, its warnings handed to onDatasetWarning. */
+async function opened(dir: string, options: DatasetSourceOptions): Promise<Dataset> {
+  const dataset = await openDataset(dir, options.trustChanges ? { trustChanges: true } : {});
+  for (const w of dataset.warnings ?? []) options.onDatasetWarning?.(w);
+  return dataset;
 }
 
 /**

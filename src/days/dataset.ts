@@ -1,7 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { dayRange } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
+import { recoverDatasetFolder } from './dataset-replace.js';
+import { verifyAipFolder, verifyManifestDataset } from './dataset-verify.js';
 import { type DayTable, dayTableFileName } from './day-table.js';
 import { readDayTableFile } from './day-table-csv.js';
 import { type DatasetManifest, MANIFEST_FILE } from './manifest.js';
@@ -27,11 +29,36 @@ export interface Dataset {
    * reader read days ahead on another thread. Absent for datasets held in memory.
    */
   fileOf?(date: string): string | undefined;
+  /**
+   * What opening it found worth saying (openDataset sets it, possibly empty): changes accepted with trustChanges, a
+   * folder whose day files cannot be recorded for later verification. The CLI prints them.
+   */
+  warnings?: string[];
+}
+
+export interface OpenDatasetOptions {
+  /**
+   * Accept day tables that changed since ingest (or since aiplab first recorded them, in a folder without a
+   * manifest) instead of stopping with an error: they are re-read and their manifest entries rewritten, so the
+   * dataset's fingerprint changes; a warning names them. @default false
+   */
+  trustChanges?: boolean;
 }
 
 const ATTACK_FILE_RE = /^attacks\.(\d{4}-\d{2}-\d{2})\.csv(\.gz)?$/;
 
-export async function openDataset(dir: string): Promise<Dataset> {
+/**
+ * Opens a dataset folder and checks it holds what it says (dataset-verify.ts): each day table's sha256 against the
+ * manifest's (re-hashing only the tables whose size or times changed since last checked), or in a folder without a
+ * manifest against the sha256 recorded when aiplab first saw it. A changed or vanished table is a DataError naming it,
+ * unless `trustChanges`. A replacement an interrupted ingest left half done is finished (or undone) first.
+ */
+export async function openDataset(
+  dir: string,
+  options: OpenDatasetOptions = {},
+): Promise<Dataset & { warnings: string[] }> {
+  await recoverDatasetFolder(dir);
+  const warnings: string[] = [];
   let names: string[];
   try {
     names = await readdir(dir);
@@ -54,6 +81,9 @@ export async function openDataset(dir: string): Promise<Dataset> {
         file: path,
       });
     }
+    const verified = await verifyManifestDataset(dir, manifest, options);
+    manifest = verified.manifest;
+    warnings.push(...verified.warnings);
     for (const d of manifest.days) files.set(d.date, join(dir, d.file));
   } else {
     for (const name of names) {
@@ -65,6 +95,12 @@ export async function openDataset(dir: string): Promise<Dataset> {
         });
       files.set(m[1]!, join(dir, name));
     }
+    const verified = await verifyAipFolder(
+      dir,
+      [...files.values()].map((path) => basename(path)),
+      options,
+    );
+    warnings.push(...verified.warnings);
   }
   const days = [...files.keys()].sort();
   const firstDay = days[0];
@@ -79,6 +115,7 @@ export async function openDataset(dir: string): Promise<Dataset> {
     missingDays,
     firstDay,
     lastDay,
+    warnings,
     has: (date) => files.has(date),
     fileOf: (date) => files.get(date),
     readDayTable: async (date) => {

@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scratchOf, startDatasetFolder } from '../days/dataset-replace.js';
 import type { DatasetManifest } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isDay } from '../util/dates.js';
@@ -87,6 +88,7 @@ export async function ingestPartial(
     );
   const warnings: string[] = [];
   const honeypots = options.honeypots ? await readHoneypots(options.honeypots) : null;
+  if (honeypots) warnings.push(...honeypots.notes);
   if (honeypots && !format.needsHoneypots)
     warnings.push(`--honeypots is not used by ${format.name} input (every record is aimed at the honeypot)`);
   const files = await expandInputs(options.inputs, format.accept);
@@ -260,19 +262,18 @@ export async function mergeIngestPartials(dirs: string[], out: string): Promise<
     );
   parts.sort((a, b) => a.firstFile - b.firstFile);
   await prepareDatasetFolder(out);
-  const tmpDir = join(out, `.aiplab-tmp-${process.pid}`);
-  await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir, { recursive: true });
+  // The new dataset is built beside `out` and swapped in atomically, as ingest does (commitDataset).
+  const next = await startDatasetFolder(out);
   try {
-    // The parts' day tables are copied next to `out` first: commit moves them in, and the partials stay as they were.
+    // The parts' day tables are copied into the new folder first: commit moves them, and the partials stay as they were.
     const partDirs: string[] = [];
     for (const [k, p] of parts.entries()) {
-      const dir = join(tmpDir, `part-${k}`);
+      const dir = join(scratchOf(next), `part-${k}`);
       await mkdir(dir);
       for (const e of p.result.entries) await copyFile(join(p.dir, e.file), join(dir, e.file));
       partDirs.push(dir);
     }
-    return await commitDataset(out, tmpDir, {
+    return await commitDataset(out, next, {
       format: head.p.inputFormat,
       honeypots: head.p.honeypots,
       from: undefined,
@@ -282,6 +283,6 @@ export async function mergeIngestPartials(dirs: string[], out: string): Promise<
       warnings: head.p.warnings,
     });
   } finally {
-    await rm(tmpDir, { recursive: true, force: true });
+    await rm(next, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,18 @@
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  crashPoint,
+  recoverDatasetFolder,
+  replaceDatasetFolder,
+  scratchOf,
+  startDatasetFolder,
+} from '../days/dataset-replace.js';
+import { recordDayTables, VERIFIED_FILE } from '../days/dataset-verify.js';
 import { type DatasetManifest, MANIFEST_FILE, MANIFEST_VERSION } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
+import { processAlive } from '../util/fs-checks.js';
 import { VERSION } from '../version.js';
 import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
@@ -43,9 +52,10 @@ export interface IngestResult {
 
 /**
  * Reads honeypot logs into a dataset of day tables (DESIGN §2): `attacks.YYYY-MM-DD.csv.gz` for every UTC day the
- * input covers (header-only when no flow hit a honeypot that day), and `manifest.json`. Everything is written to a
- * temporary folder first and moved into place only when the whole input was read, so an interrupted or failed run
- * leaves the previous dataset (or nothing) behind, never a partial file. The same input gives byte-identical files.
+ * input covers (header-only when no flow hit a honeypot that day), and `manifest.json`. The new dataset is built in a
+ * sibling folder and put in the place of the old one only when the whole input was read (commitDataset), so an
+ * interrupted or failed run leaves the previous dataset (or nothing) behind, never a partial file or a mix of old and
+ * new. The same input gives byte-identical files (the hidden `.aiplab-verified.json` aside: it records mtimes).
  */
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const format = getInputFormat(options.format);
@@ -63,6 +73,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   }
   const warnings: string[] = [];
   const honeypots = options.honeypots ? await readHoneypots(options.honeypots) : null;
+  if (honeypots) warnings.push(...honeypots.notes);
   if (honeypots && !format.needsHoneypots) {
     warnings.push(`--honeypots is not used by ${format.name} input (every record is aimed at the honeypot)`);
   }
@@ -73,9 +84,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     });
 
   await prepareDatasetFolder(options.out);
-  const tmpDir = join(options.out, `.aiplab-tmp-${process.pid}`);
-  await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir, { recursive: true });
+  const next = await startDatasetFolder(options.out);
+  const tmpDir = scratchOf(next);
   try {
     const { onRawBytes, workers } = readPlan(files, options);
     const runs = splitRuns(files, Math.max(1, Math.min(workers, files.length)));
@@ -93,7 +103,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       runs.map((_, k) => partOptions(k)),
       onRawBytes,
     );
-    const manifest = await commitDataset(options.out, tmpDir, {
+    const manifest = await commitDataset(options.out, next, {
       format: format.name,
       honeypots: honeypots
         ? { path: honeypots.path, sha256: honeypots.sha256, count: honeypots.count }
@@ -106,7 +116,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     });
     return { manifest, out: options.out };
   } finally {
-    await rm(tmpDir, { recursive: true, force: true });
+    // After a commit it is `out` (renamed): nothing there; after a failure the half-built dataset goes.
+    await rm(next, { recursive: true, force: true });
   }
 }
 
@@ -125,13 +136,16 @@ export interface DatasetParts {
 }
 
 /**
- * Joins the parts' day tables (mergeParts) and moves them into `out` with the manifest that names them: day files
- * first, then manifest.json, and stale day files of an earlier ingest last. `tmpDir` (inside `out`) takes the days
- * two parts wrote. Used by ingest and by the merge of partial ingests, so both write the same folder.
+ * Joins the parts' day tables (mergeParts) into the new dataset folder `next` (startDatasetFolder; its scratch folder
+ * takes the days two parts wrote), then puts it in the place of `out` atomically (replaceDatasetFolder): day files
+ * first, then the record of their hashes, then manifest.json last (a next folder with its manifest is complete), then
+ * the renames. What an existing `out` holds beside the dataset itself (files of the user's) is copied over. Used by
+ * ingest and by the merge of partial ingests, so both write the same folder.
  */
-export async function commitDataset(out: string, tmpDir: string, d: DatasetParts): Promise<DatasetManifest> {
+export async function commitDataset(out: string, next: string, d: DatasetParts): Promise<DatasetManifest> {
   const { parts } = d;
-  const merged = mergeParts(parts, d.partDirs, tmpDir, d.from, d.to);
+  const scratch = scratchOf(next);
+  const merged = mergeParts(parts, d.partDirs, scratch, d.from, d.to);
   const { days, missingDays } = merged;
   const warnings = [...d.warnings];
   const inputs = parts.flatMap((p) => p.inputs);
@@ -156,14 +170,48 @@ export async function commitDataset(out: string, tmpDir: string, d: DatasetParts
     skipped: mergeSkips(parts),
     warnings,
   };
-  // Commit: day files first, then the manifest that names them; stale day files of an earlier ingest go last.
-  const keep = new Set(days.map((x) => x.file));
-  for (const x of days) await rename(merged.paths.get(x.date)!, join(out, x.file));
-  await writeFileAtomic(join(out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const name of await readdir(out)) {
-    if (/^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) && !keep.has(name)) await rm(join(out, name));
+  // Commit: day files first, then the manifest that names them, then the swap (AIPLAB_CRASH_AT: a test hook).
+  for (const [k, x] of days.entries()) {
+    await rename(merged.paths.get(x.date)!, join(next, x.file));
+    if (k === 0) crashPoint('next-first-day');
   }
+  await carryOver(out, next);
+  await rm(scratch, { recursive: true, force: true });
+  crashPoint('next-days');
+  await recordDayTables(next, days);
+  await writeFileAtomic(join(next, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  crashPoint('next-complete');
+  await replaceDatasetFolder(out, next);
   return manifest;
+}
+
+/** What ingest writes in a dataset folder (and so does not carry over from the old one). */
+function ingestOwns(name: string): boolean {
+  return (
+    name === MANIFEST_FILE ||
+    name === VERIFIED_FILE ||
+    /^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) ||
+    /^\.aiplab-tmp-\d+$/.test(name) || // an older aiplab's scratch folder
+    /^\..+\.tmp$/.test(name) // writeFileAtomic's temporary files
+  );
+}
+
+/**
+ * Copies what an existing `out` holds that ingest does not write (a README of the user's, a `.git`) into the new
+ * dataset, and gives it `out`'s permissions: replacing the folder must not lose them, as writing into it did not.
+ */
+async function carryOver(out: string, next: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (ingestOwns(name)) continue;
+    await cp(join(out, name), join(next, name), { recursive: true, preserveTimestamps: true });
+  }
+  await chmod(next, (await stat(out)).mode & 0o7777);
 }
 
 function optionalDay(text: string | undefined, flag: string): number | undefined {
@@ -173,16 +221,18 @@ function optionalDay(text: string | undefined, flag: string): number | undefined
   return d;
 }
 
-/** The output folder must be new, empty, or an aiplab dataset (which is then replaced). */
+/**
+ * The output folder must be new, empty, or an aiplab dataset (which is then replaced). A replacement an interrupted
+ * ingest left half done is finished or undone first (recoverDatasetFolder). A new folder is not made here: the commit
+ * renames the finished dataset to its name.
+ */
 export async function prepareDatasetFolder(out: string): Promise<void> {
+  await recoverDatasetFolder(out);
   let names: string[];
   try {
     names = await readdir(out);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      await mkdir(out, { recursive: true });
-      return;
-    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new DataError(
       `cannot use output folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       {
@@ -190,7 +240,7 @@ export async function prepareDatasetFolder(out: string): Promise<void> {
       },
     );
   }
-  // A run that was killed (no finally ran) leaves its temp folder behind: remove those of processes gone.
+  // An older aiplab, killed, left its temp folder inside `out`: remove those of processes gone.
   for (const name of names) {
     const m = /^\.aiplab-tmp-(\d+)$/.exec(name);
     if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
@@ -211,14 +261,5 @@ export async function prepareDatasetFolder(out: string): Promise<void> {
         file: join(out, MANIFEST_FILE),
       });
     }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

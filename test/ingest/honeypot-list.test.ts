@@ -2,13 +2,18 @@
  * The honeypot list (AIP's `honeypots_public_ips.csv`): a honeypot listed twice. Periods that share a day are an
  * error naming both lines; disjoint periods are one honeypot with several periods, with a note.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseHoneypots } from '../../src/ingest/honeypots.js';
+import { ingest } from '../../src/ingest/ingest.js';
 import { formatDay, parseDay } from '../../src/util/dates.js';
 import { DataError } from '../../src/util/errors.js';
 import { canonicalIp } from '../../src/util/ip.js';
 import { fuzzRuns } from '../helpers.js';
+import { put, utc, zeekTsv } from './ingest-helpers.js';
 
 const HEADER = 'public_ip,operation_start_date,operation_end_date\n';
 
@@ -134,5 +139,43 @@ describe('fuzz: random and mutated honeypot lists', () => {
       }),
       { seed: 12, numRuns: fuzzRuns(400) },
     );
+  });
+});
+
+describe('the note reaches the dataset', () => {
+  it('ingest records a merged honeypot in the manifest warnings and counts it once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aiplab-hp-twice-'));
+    try {
+      const hp = '198.51.100.1';
+      const honeypots = await put(
+        join(dir, 'hp.csv'),
+        `${HEADER}${hp},2024-01-01,2024-01-01\n${hp},2024-01-03,\n`,
+      );
+      const at = (date: string) => ({
+        ts: utc(date, '12:00:00'),
+        orig: '10.0.0.1',
+        resp: hp,
+        duration: 1,
+        pkts: 1,
+        bytes: 1,
+      });
+      const log = await put(
+        join(dir, 'conn.log'),
+        zeekTsv([at('2024-01-01'), at('2024-01-02'), at('2024-01-03')]),
+      );
+      const { manifest } = await ingest({ format: 'zeek', inputs: [log], honeypots, out: join(dir, 'out') });
+      expect(manifest.honeypots?.count).toBe(1);
+      expect(manifest.warnings).toContain(
+        `${honeypots}: honeypot ${hp} is listed on lines 2, 3 with disjoint periods (2024-01-01..2024-01-01; 2024-01-03..): merged as one honeypot with 2 operation periods`,
+      );
+      // The day between the periods is no attack.
+      expect(manifest.days.map((d) => [d.date, d.flows])).toEqual([
+        ['2024-01-01', 1],
+        ['2024-01-02', 0],
+        ['2024-01-03', 1],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

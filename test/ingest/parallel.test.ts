@@ -60,11 +60,13 @@ describe('parallel ingest (worker threads)', () => {
       });
       outs.push(out);
     }
-    const names = (await readdir(outs[0]!)).sort();
+    // Its visible files: the hidden .aiplab-verified.json records mtimes, which differ.
+    const visible = async (dir: string) => (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+    const names = await visible(outs[0]!);
     expect(names).toContain('attacks.2024-01-07.csv.gz'); // the spill past the last folder
     expect(names.filter((n) => n.startsWith('attacks.'))).toHaveLength(7);
     for (const out of outs.slice(1)) {
-      expect((await readdir(out)).sort()).toEqual(names);
+      expect(await visible(out)).toEqual(names);
       for (const n of names)
         expect(await readFile(join(out, n)), n).toEqual(await readFile(join(outs[0]!, n)));
     }
@@ -109,13 +111,13 @@ describe('an interrupted ingest', () => {
       const { spawnSync } = await import('node:child_process');
       const r = spawnSync(process.execPath, args, { cwd: join(import.meta.dirname, '..', '..') });
       expect(r.signal).toBe('SIGKILL');
-      const left = await readdir(out);
-      expect(left.filter((n) => !n.startsWith('.'))).toEqual([]); // no day table, no manifest
-      expect(left.some((n) => n.startsWith('.aiplab-tmp-'))).toBe(true);
+      // The new dataset is built beside `out`, in .out.aiplab-next-<pid>: no `out` yet, no day table, no manifest.
+      const left = await readdir(tmp.dir);
+      expect(left).not.toContain('out');
+      expect(left.some((n) => n.startsWith('.out.aiplab-next-'))).toBe(true);
       await ingest({ format: 'zeek', inputs: [logs], honeypots: join(logs, 'honeypots.csv'), out });
-      const after = await readdir(out);
-      expect(after.some((n) => n.startsWith('.aiplab-tmp-'))).toBe(false);
-      expect(after).toContain('manifest.json');
+      expect((await readdir(tmp.dir)).some((n) => n.startsWith('.out.aiplab-'))).toBe(false);
+      expect(await readdir(out)).toContain('manifest.json');
     } finally {
       await tmp.cleanup();
     }

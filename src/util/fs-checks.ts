@@ -1,0 +1,24 @@
+import { access } from 'node:fs/promises';
+
+/**
+ * Whether a process is alive, for the temp folders a killed run leaves (named by its pid): only those of processes
+ * gone may be removed. A permission error means it is alive and belongs to someone else.
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether something is at `path` (any error of access, a missing path or one that cannot be reached, is no). */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
