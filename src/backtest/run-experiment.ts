@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
+import { checkOutputFolder } from '../util/output-path.js';
 import { type Analysis, analyzeRun } from './analyze.js';
 import { type BacktestOptions, type BacktestRun, runBacktest } from './backtest.js';
 import { type DatasetSourceOptions, openExperimentDataset } from './dataset-source.js';
@@ -31,6 +33,9 @@ export async function runExperiment(
   options: RunExperimentOptions = {},
 ): Promise<ExperimentResult> {
   const startedAt = new Date();
+  // Before the run, not after it: a results folder that cannot be written fails in a moment (issue 12).
+  if (options.out !== undefined)
+    await checkOutputFolder(join(options.out, experiment.id), { flag: 'out', purpose: 'the results' });
   const dataset = await openExperimentDataset(experiment, options);
   const allowlist = experiment.allowlist ? await readAllowlist(experiment.allowlist) : undefined;
   const run = await runBacktest(experiment, dataset, {

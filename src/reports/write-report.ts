@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { pathExists } from '../util/fs-checks.js';
+import { checkOutputFolder } from '../util/output-path.js';
 import { readResultsFolder } from './read-results-folder.js';
 import { renderSvg, svgToPng } from './render.js';
 import { type ReportChartsOptions, reportCharts } from './report-charts.js';
@@ -28,13 +30,6 @@ export interface WrittenReport {
   charts: string[];
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * Writes a results folder's report (DESIGN §6): a self-contained `report.html` (inline SVG charts, tables; opens
  * without network or scripts) and `charts/<name>.png`. Everything is made in a temporary folder first and moved
@@ -46,7 +41,11 @@ export async function writeReport(
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
   const { scale = 2, svg: writeSvg = false } = options;
+  // Before the charts are drawn (issue 12): --out before anything is read, the results folder once it is.
+  if (options.out !== undefined) await checkOutputFolder(options.out, { flag: 'out', purpose: 'the report' });
   const results = await readResultsFolder(resultsDir);
+  if (options.out === undefined)
+    await checkOutputFolder(results.dir, { flag: 'results folder', purpose: 'the report' });
   const dir = resolve(options.out ?? results.dir);
   const charts = reportCharts(results, options.charts);
   const rendered: RenderedChart[] = [];
@@ -70,7 +69,7 @@ export async function writeReport(
     }
     await writeFile(join(tmp, 'report.html'), reportHtml(results, rendered));
     // charts/ first, report.html last: a report.html present is always one whose charts are in place.
-    if (await exists(join(dir, 'charts'))) await rename(join(dir, 'charts'), old);
+    if (await pathExists(join(dir, 'charts'))) await rename(join(dir, 'charts'), old);
     await rename(join(tmp, 'charts'), join(dir, 'charts'));
     await rename(join(tmp, 'report.html'), join(dir, 'report.html'));
   } finally {

@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { formatDay, parseDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
+import { checkOutputFolder } from '../util/output-path.js';
+import { VERSION } from '../version.js';
 import {
   AddressAllocator,
   DARK_IPV4,
@@ -38,6 +40,7 @@ import {
 } from './flows.js';
 import { type Actor, actorIp, Population, unscaledMeanFlows } from './population.js';
 import { Rng } from './rng.js';
+import { SYNTH_MARKER, SynthStaging, synthMarkerText } from './synth-output.js';
 import {
   AsciiChunk,
   appendConnLine,
@@ -59,7 +62,11 @@ export interface SynthOptions {
   honeypots?: number;
   /** Seed of the pseudo-random generator (unsigned 32-bit integer). @default 1 */
   seed?: number;
-  /** Output folder (created if missing). */
+  /**
+   * Output folder: new, empty, or an earlier synth output (recognised by its `aiplab-synth.json`), which is replaced
+   * whole; any other folder is refused. Everything is written into a hidden sibling first and renamed into place when
+   * complete, so the folder never holds a partial output.
+   */
   out: string;
   /**
    * `zeek`: hourly Zeek TSV conn logs `<out>/YYYY-MM-DD/conn.HH:00:00-HH:00:00.log.gz`; `aip`: the day tables
@@ -87,6 +94,11 @@ export interface SynthOptions {
   workers?: number;
   /** Called after each simulated day. */
   onProgress?: (doneDays: number, totalDays: number) => void;
+  /**
+   * Stops the run (between files): the temporary folder is removed, `out` is left as it was, and the promise rejects
+   * with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export const SYNTH_DEFAULTS = {
@@ -126,7 +138,7 @@ export interface SynthReport {
   endDate: string;
   /** Days simulated and written (= perDay.length): a day table each (aip), or a folder of hourly logs (zeek). */
   days: number;
-  /** Paths written, relative to `out`, in write order (honeypots.csv last). */
+  /** Paths written, relative to `out`, in write order (honeypots.csv, then aiplab-synth.json last). */
   files: string[];
   /** Conn records simulated (= data lines of the zeek logs), decoys included. */
   records: number;
@@ -192,6 +204,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
     meanFlowsPerAttacker = SYNTH_DEFAULTS.meanFlowsPerAttacker,
     gzipLevel = SYNTH_DEFAULTS.gzipLevel,
     onProgress,
+    signal,
   } = options;
   checkInt('days', days, 1, 100_000);
   checkInt('attackersPerDay', attackersPerDay, 1, 100_000_000);
@@ -214,8 +227,85 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
     throw new UsageError(`option 'meanFlowsPerAttacker' must be a number ≥ 1, got ${meanFlowsPerAttacker}`);
   }
   if (typeof out !== 'string' || out === '') throw new UsageError(`option 'out' must name a folder`);
+  await checkOutputFolder(out, { flag: 'out', purpose: 'the synthetic data', viaSibling: true });
+  signal?.throwIfAborted();
   const outDir = resolve(out);
-  await mkdir(outDir, { recursive: true });
+  const staging = await SynthStaging.open(out, outDir);
+  try {
+    const report = await synthesizeInto(staging.dir, {
+      days,
+      attackersPerDay,
+      honeypots,
+      seed,
+      format,
+      startDate,
+      day0,
+      meanFlowsPerAttacker,
+      gzipLevel,
+      workers,
+      onProgress,
+      signal,
+    });
+    const { files, out: _staging, ...summary } = report;
+    await writeFile(
+      join(staging.dir, SYNTH_MARKER),
+      synthMarkerText({
+        aiplab: VERSION,
+        options: {
+          format,
+          days,
+          attackersPerDay,
+          honeypots,
+          seed,
+          startDate,
+          meanFlowsPerAttacker,
+          gzipLevel,
+        },
+        report: summary,
+        files,
+      }),
+    );
+    report.files.push(SYNTH_MARKER);
+    signal?.throwIfAborted();
+    await staging.commit();
+    return { ...report, out: outDir };
+  } catch (error) {
+    await staging.discard();
+    throw error;
+  }
+}
+
+interface ResolvedSynthOptions {
+  days: number;
+  attackersPerDay: number;
+  honeypots: number;
+  seed: number;
+  format: SynthFormat;
+  startDate: string;
+  day0: number;
+  meanFlowsPerAttacker: number;
+  gzipLevel: number;
+  workers: number;
+  onProgress: ((doneDays: number, totalDays: number) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** The simulation proper, writing into `outDir` (the staging folder). */
+async function synthesizeInto(outDir: string, options: ResolvedSynthOptions): Promise<SynthReport> {
+  const {
+    days,
+    attackersPerDay,
+    honeypots,
+    seed,
+    format,
+    startDate,
+    day0,
+    meanFlowsPerAttacker,
+    gzipLevel,
+    workers,
+    onProgress,
+    signal,
+  } = options;
   const zeek = format === 'zeek';
 
   const rng = Rng.fromSeed(seed);
@@ -323,6 +413,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
     };
     try {
       for (let d = 0; d < days; d++) {
+        signal?.throwIfAborted();
         const { active, world, A } = nextDay(d);
         const rel = `attacks.${formatDay(day0 + d)}.csv.gz`;
         const job = { d, path: join(outDir, rel), state: A.state(), day: packActors(active), world };
@@ -357,6 +448,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
     const chunk = new AsciiChunk();
     try {
       for (let d = 0; d < days; d++) {
+        signal?.throwIfAborted();
         const dayNumber = day0 + d;
         const date = formatDay(dayNumber);
         const { active, world, A, T, B } = nextDay(d);
@@ -438,6 +530,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
               file = undefined;
             }
             while (pending.length >= 3) await pending.shift();
+            signal?.throwIfAborted();
             fileHour = hour;
             const rel = `${date}/${zeekHourFileName(hour)}`;
             file = new GzipFileWriter(join(outDir, rel), gzipLevel);

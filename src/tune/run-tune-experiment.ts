@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { type DatasetSourceOptions, openExperimentDataset } from '../backtest/dataset-source.js';
 import type { WrittenResults } from '../backtest/results.js';
 import type { Dataset } from '../days/dataset.js';
+import { checkOutputFolder } from '../util/output-path.js';
 import { type RunTuneOptions, runTune, type TuneRun } from './run-tune.js';
 import { type TuneExperiment, testWindowExperiment } from './tune-experiment.js';
 import { writeTuneResults } from './tune-results.js';
@@ -26,6 +28,9 @@ export async function runTuneExperiment(
   options: RunTuneExperimentOptions = {},
 ): Promise<TuneExperimentResult> {
   const startedAt = new Date();
+  // Before the run, not after it: a results folder that cannot be written fails in a moment (issue 12).
+  if (options.out !== undefined)
+    await checkOutputFolder(join(options.out, experiment.id), { flag: 'out', purpose: 'the results' });
   // The test window's experiment names the same dataset: open it as a backtest would.
   const dataset = await openExperimentDataset(
     testWindowExperiment(experiment, experiment.model.params),

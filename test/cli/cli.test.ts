@@ -3,11 +3,11 @@
  * 2 usage error), one-line error messages without stack traces unless --debug, and the ingest summary. Each spawn
  * costs about half a second, so independent spawns of a test run side by side.
  */
-import { spawn } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readResultsFolder } from '../../src/reports/read-results-folder.js';
+import { runCli } from '../helpers.js';
 import {
   expectRows,
   type Flow,
@@ -21,35 +21,7 @@ import {
 } from '../ingest/ingest-helpers.js';
 import { writeMiniResults } from '../reports/mini-results.js';
 
-const BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'aiplab');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function aiplab(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.FORCE_COLOR;
-    const child = spawn(BIN, args, {
-      cwd: PROJECT_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const aiplab = (args: string[]) => runCli(args);
 
 const tmp = tempFolders('aiplab-cli-test-');
 afterAll(() => tmp.cleanupAll());
@@ -512,7 +484,7 @@ describe('aiplab CLI', () => {
     // All three wrote the same dataset.
     for (const name of ['loud', 'quiet1', 'quiet2']) {
       const out = join(dir, name);
-      expect((await readdir(out)).sort()).toEqual([
+      expect((await readdir(out)).filter((n) => !n.startsWith('.')).sort()).toEqual([
         'attacks.2024-01-01.csv.gz',
         'attacks.2024-01-03.csv.gz',
         'manifest.json',

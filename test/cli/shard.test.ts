@@ -4,43 +4,18 @@
  * makes, byte for byte (manifest.json: all but timings, start time, command and the `merged` record); a merge of the
  * wrong partials is a usage error naming what is missing, doubled or foreign.
  */
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShard, replayWarnings, shardUnits, WarningLog } from '../../src/backtest/shard.js';
 import { WarningCounts } from '../../src/backtest/warning-counts.js';
-import { SHARED_DATA } from '../helpers.js';
+import { type CliRun, runCli, SHARED_DATA } from '../helpers.js';
 import { PROJECT_ROOT, put, snapshotFolder, tempFolders, utc, zeekTsv } from '../ingest/ingest-helpers.js';
 
-const BIN = join(PROJECT_ROOT, 'node_modules', '.bin', 'aiplab');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function aiplab(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.FORCE_COLOR;
-    const child = spawn(BIN, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const aiplab = (args: string[]) => runCli(args);
 
 /** Runs the commands side by side (each a process) and checks every one exits 0. */
-async function all(commands: string[][]): Promise<Run[]> {
+async function all(commands: string[][]): Promise<CliRun[]> {
   const runs = await Promise.all(commands.map(aiplab));
   runs.forEach((r, i) => {
     expect(r.code, `aiplab ${commands[i]!.join(' ')}\n${r.stderr}`).toBe(0);

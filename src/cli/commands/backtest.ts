@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkOutputFolder } from '../../util/output-path.js';
 
 interface BacktestFlags {
   out: string;
@@ -6,6 +7,7 @@ interface BacktestFlags {
   quiet?: boolean;
   report?: boolean;
   shard?: string;
+  trustChanges?: boolean;
 }
 
 export function registerBacktest(program: Command): void {
@@ -23,7 +25,13 @@ export function registerBacktest(program: Command): void {
       '--shard <i/N>',
       'run shard i of N only, written as a partial for aiplab merge (README: Past one machine)',
     )
+    .option(
+      '--trust-changes',
+      'accept day tables changed since ingest: re-fingerprint the dataset (rewrites its manifest.json) instead of stopping',
+    )
     .action(async (file: string, flags: BacktestFlags) => {
+      // Before anything is read: a bad --out fails now, not after the work (issue 12).
+      await checkOutputFolder(flags.out, { purpose: 'the results' });
       if (flags.shard !== undefined) {
         const { backtestShard } = await import('./shard.js');
         return backtestShard(
@@ -48,6 +56,11 @@ export function registerBacktest(program: Command): void {
         result = await runExperiment(experiment, {
           out: flags.out,
           cacheDir: flags.cache,
+          trustChanges: Boolean(flags.trustChanges),
+          onDatasetWarning: (m) => {
+            synthProgress.stop();
+            if (!quiet) process.stderr.write(`warning: ${m}\n`);
+          },
           onSynthProgress: (done, total) => synthProgress.update(done, total),
           onProgress: (done, total) => {
             synthProgress.stop();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { OnError } from '../../ingest/skips.js';
+import { checkOutputFolder } from '../../util/output-path.js';
 import { completeLater } from '../lazy-help.js';
 
 interface IngestFlags {
@@ -41,6 +42,11 @@ export function registerIngest(program: Command): void {
       'read only the day files/folders --from .. --to, into a partial dataset for aiplab merge',
     )
     .action(async (format: string, inputs: string[], flags: IngestFlags) => {
+      // Before anything is read: a bad --out fails now, not after the work (issue 12).
+      await checkOutputFolder(flags.out, {
+        purpose: flags.partial ? 'the partial dataset' : 'the dataset',
+        viaSibling: true,
+      });
       if (flags.partial) {
         const { ingestPartialCommand } = await import('./shard.js');
         return ingestPartialCommand(format, inputs, flags, Boolean(flags.quiet || program.opts().quiet));

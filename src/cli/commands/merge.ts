@@ -1,12 +1,14 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { checkOutputFolder } from '../../util/output-path.js';
 
 interface MergeFlags {
   out?: string;
   cache: string;
   report?: boolean;
   quiet?: boolean;
+  trustChanges?: boolean;
 }
 
 const SHARD_FILE_RE = /^shard-\d+-of-\d+\.json$/;
@@ -80,9 +82,15 @@ export function registerMerge(program: Command): void {
     )
     .option('--report', 'also write report.html and charts/ into the merged results folder')
     .option('-q, --quiet', 'no progress, no summary')
+    .option(
+      '--trust-changes',
+      'tune: accept day tables changed since ingest in the dataset the test windows read (re-fingerprints it; the shards must then be re-run)',
+    )
     .action(async (paths: string[], flags: MergeFlags) => {
       const quiet = Boolean(flags.quiet || program.opts().quiet);
       const { UsageError } = await import('../../util/errors.js');
+      // Before anything is read: a bad --out fails now, not after the merge (issue 12).
+      if (flags.out !== undefined) await checkOutputFolder(flags.out, { purpose: 'the merged output' });
       const { shards, ingests } = await expandPartials(paths);
       const command = ['merge', ...paths, ...(flags.out ? ['--out', flags.out] : [])];
 
@@ -110,6 +118,7 @@ export function registerMerge(program: Command): void {
       );
       const partials = checkShards(read);
       const out = flags.out ?? 'results';
+      if (flags.out === undefined) await checkOutputFolder(out, { purpose: 'the merged output' });
       let dir: string | undefined;
       const lines: string[] = [];
       if (partials[0]!.kind === 'backtest') {
@@ -141,6 +150,10 @@ export function registerMerge(program: Command): void {
           result = await mergeTunePartials(partials as Parameters<typeof mergeTunePartials>[0], {
             out,
             cacheDir: flags.cache,
+            trustChanges: Boolean(flags.trustChanges),
+            onDatasetWarning: (m) => {
+              if (!quiet) process.stderr.write(`warning: ${m}\n`);
+            },
             command,
             onProgress: (done, total) => testProgress.update(done, total),
           });

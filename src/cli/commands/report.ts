@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkOutputFolder } from '../../util/output-path.js';
 
 interface ReportFlags {
   out?: string;
@@ -15,6 +16,8 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'write report.html and charts/ here instead of into the results folder')
     .option('-q, --quiet', 'print nothing')
     .action(async (dir: string, flags: ReportFlags) => {
+      // Before anything is read (without --out, writeReport checks the results folder itself).
+      if (flags.out !== undefined) await checkOutputFolder(flags.out, { purpose: 'the report' });
       const quiet = Boolean(flags.quiet || program.opts().quiet);
       // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
       const { writeReport } = await import('../../reports/write-report.js');

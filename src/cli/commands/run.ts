@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../util/errors.js';
+import { checkOutputFolder } from '../../util/output-path.js';
 import { completeLater, optionOf } from '../lazy-help.js';
 
 interface RunFlags {
@@ -12,6 +13,7 @@ interface RunFlags {
   out: string;
   seed: string;
   quiet?: boolean;
+  trustChanges?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -33,7 +35,13 @@ export function registerRun(program: Command): void {
     .option('--seed <S>', 'seed for models that draw random numbers', '0')
     .requiredOption('--out <dir>', 'output root: <out>/<Model>/AIP-<Model>-<date>.csv.gz for the aip format')
     .option('-q, --quiet', 'no summary, no warnings')
+    .option(
+      '--trust-changes',
+      'accept day tables changed since ingest: re-fingerprint the dataset (rewrites its manifest.json) instead of stopping',
+    )
     .action(async (flags: RunFlags) => {
+      // Before anything is read: a bad --out fails now, not after the work (issue 12).
+      await checkOutputFolder(flags.out, { purpose: 'the blocklists' });
       // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
       const { dailyBlocklists } = await import('../../blocklist/daily-blocklists.js');
       const quiet = Boolean(flags.quiet || program.opts().quiet);
@@ -43,6 +51,10 @@ export function registerRun(program: Command): void {
         return Number(text);
       };
       const names = flags.model.includes('all') ? 'all' : flags.model;
+      // Opened (checked, changes accepted with --trust-changes) here first: dailyBlocklists opens it again, cheaply.
+      const { openDataset } = await import('../../days/dataset.js');
+      const dataset = await openDataset(flags.data, flags.trustChanges ? { trustChanges: true } : {});
+      if (!quiet) for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       const warnings: string[] = [];
       const result = await dailyBlocklists({
         data: flags.data,

@@ -13,6 +13,17 @@ export interface ShardFlags {
   cache: string;
   shard: string;
   report?: boolean;
+  trustChanges?: boolean;
+}
+
+/** The dataset options of a shard: --trust-changes, and opening's warnings printed (unless quiet). */
+function datasetOptions(flags: ShardFlags, quiet: boolean) {
+  return {
+    trustChanges: Boolean(flags.trustChanges),
+    onDatasetWarning: (m: string) => {
+      if (!quiet) process.stderr.write(`warning: ${m}\n`);
+    },
+  };
 }
 
 /** `aiplab backtest <experiment> --shard i/N`. */
@@ -33,6 +44,7 @@ export async function backtestShard(file: string, flags: ShardFlags, quiet: bool
     written = await runBacktestShard(experiment, shard, {
       out: flags.out,
       cacheDir: flags.cache,
+      ...datasetOptions(flags, quiet),
       onProgress: (done, total) => progress.update(done, total),
       command: ['backtest', file, '--shard', flags.shard, '--out', flags.out],
     });
@@ -64,6 +76,7 @@ export async function tuneShard(file: string, flags: ShardFlags, quiet: boolean)
     written = await runTuneShard(experiment, shard, {
       out: flags.out,
       cacheDir: flags.cache,
+      ...datasetOptions(flags, quiet),
       onProgress: (done, total) => progress.update(done, total),
       command: ['tune', file, '--shard', flags.shard, '--out', flags.out],
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { SynthFormat } from '../../synth/index.js';
 import { UsageError } from '../../util/errors.js';
+import { checkOutputFolder } from '../../util/output-path.js';
 import { completeLater, setDefault } from '../lazy-help.js';
 
 interface SynthFlags {
@@ -28,7 +29,10 @@ export function registerSynth(program: Command): void {
     .description(
       'generate seeded synthetic honeypot traffic: Zeek conn logs in Zeek folder layout + honeypots.csv',
     )
-    .requiredOption('--out <dir>', 'folder to write (Zeek day folders, or day tables with --format aip)')
+    .requiredOption(
+      '--out <dir>',
+      'folder to write (Zeek day folders, or day tables with --format aip): new, empty, or an earlier synth output, which is replaced',
+    )
     // Defaults from SYNTH_DEFAULTS, set by completeLater below.
     .option('--days <N>', 'number of UTC days')
     .option('--attackers-per-day <K>', 'mean distinct attacker IPs a day')
@@ -43,25 +47,31 @@ export function registerSynth(program: Command): void {
       if (flags.format !== 'zeek' && flags.format !== 'aip') {
         throw new UsageError(`--format must be zeek or aip, not '${flags.format}'`);
       }
+      await checkOutputFolder(flags.out, { purpose: 'the synthetic data', viaSibling: true });
       // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
-      const [{ synthesize }, { createProgress }] = await Promise.all([
+      const [{ synthesize }, { createProgress }, { abortOnSignals }] = await Promise.all([
         import('../../synth/index.js'),
         import('../progress.js'),
+        import('../interrupt.js'),
       ]);
       const progress = createProgress('synth', quiet, ' days');
       let report: Awaited<ReturnType<typeof synthesize>>;
       try {
-        report = await synthesize({
-          out: flags.out,
-          days: integer(flags.days, '--days'),
-          attackersPerDay: integer(flags.attackersPerDay, '--attackers-per-day'),
-          honeypots: integer(flags.honeypots, '--honeypots'),
-          seed: integer(flags.seed, '--seed'),
-          format: flags.format as SynthFormat,
-          startDate: flags.startDate,
-          meanFlowsPerAttacker: Number(flags.meanFlows),
-          onProgress: (done, total) => progress.update(done, total),
-        });
+        // Ctrl-C stops it between files: the temporary folder goes, --out is left as it was.
+        report = await abortOnSignals((signal) =>
+          synthesize({
+            out: flags.out,
+            days: integer(flags.days, '--days'),
+            attackersPerDay: integer(flags.attackersPerDay, '--attackers-per-day'),
+            honeypots: integer(flags.honeypots, '--honeypots'),
+            seed: integer(flags.seed, '--seed'),
+            format: flags.format as SynthFormat,
+            startDate: flags.startDate,
+            meanFlowsPerAttacker: Number(flags.meanFlows),
+            onProgress: (done, total) => progress.update(done, total),
+            signal,
+          }),
+        );
       } finally {
         progress.stop();
       }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkOutputFolder } from '../../util/output-path.js';
 
 interface TuneFlags {
   out: string;
@@ -6,6 +7,7 @@ interface TuneFlags {
   quiet?: boolean;
   report?: boolean;
   shard?: string;
+  trustChanges?: boolean;
 }
 
 export function registerTune(program: Command): void {
@@ -26,7 +28,13 @@ export function registerTune(program: Command): void {
       '--shard <i/N>',
       'score shard i of N of configs × folds only, for aiplab merge (no halving; README: Past one machine)',
     )
+    .option(
+      '--trust-changes',
+      'accept day tables changed since ingest: re-fingerprint the dataset (rewrites its manifest.json) instead of stopping',
+    )
     .action(async (file: string, flags: TuneFlags) => {
+      // Before anything is read: a bad --out fails now, not after the work (issue 12).
+      await checkOutputFolder(flags.out, { purpose: 'the results' });
       if (flags.shard !== undefined) {
         const { tuneShard } = await import('./shard.js');
         return tuneShard(
@@ -53,6 +61,11 @@ export function registerTune(program: Command): void {
         result = await runTuneExperiment(experiment, {
           out: flags.out,
           cacheDir: flags.cache,
+          trustChanges: Boolean(flags.trustChanges),
+          onDatasetWarning: (m) => {
+            synthProgress.stop();
+            if (!quiet) process.stderr.write(`warning: ${m}\n`);
+          },
           onSynthProgress: (done, total) => synthProgress.update(done, total),
           onProgress: (done, total, _date, phase) => {
             synthProgress.stop();
