@@ -6,27 +6,60 @@
  */
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { osErrorMessage } from '../../src/cli/main.js';
 import { UsageError } from '../../src/util/errors.js';
-import { checkOutputFolder } from '../../src/util/output-path.js';
+import { checkOutputFolder, type OutputFolderOptions } from '../../src/util/output-path.js';
 import { type CliRun, runCli } from '../helpers.js';
 import { PROJECT_ROOT, put, tempFolders, utc, zeekTsv } from '../ingest/ingest-helpers.js';
 import { writeMiniResults } from '../reports/mini-results.js';
-import { skipBecause } from '../skip-reasons.js';
 
-/** Root ignores permission bits: a folder without write permission is writable to it. */
+/**
+ * Root ignores permission bits: a folder without write permission is writable to it. So when this runs as root (as
+ * under CI) the permission-denied cases run the code as user nobody (uid/gid 65534), whom a root-owned folder of mode
+ * 0555 stops; otherwise as the current user. Whatever such a run reads (the temp folders made here, the project and
+ * its node_modules, datasets/) is readable and traversable by others.
+ */
 const ROOT_USER = process.getuid?.() === 0;
-/** Root is not stopped by permission bits, so the permission-denied cases cannot be made (said above npm test's line). */
-const SKIP_AS_ROOT = skipBecause(
-  import.meta.url,
-  ROOT_USER && 'permission-denied cases need a user that permission bits stop, not root',
-  true,
-);
-const ROOT_SKIP = 'runs as root, which may write into any folder: the permission-denied case cannot happen';
+const OTHER_USER = ROOT_USER ? { uid: 65534, gid: 65534 } : {};
 
 type Run = CliRun;
 const aiplab = (args: string[]) => runCli(args);
+/** The real CLI as a user that permission bits stop: nobody when this process is root, else the current user. */
+const aiplabStopped = (args: string[]) => runCli(args, { spawn: OTHER_USER });
+
+/** The UsageError or other Error a child reported as JSON on stdout. */
+interface Reported {
+  name: string;
+  message: string;
+}
+
+/**
+ * checkOutputFolder as a user that permission bits stop: in this process when it is not root; as root, in a child
+ * node (through tsx, as the CLI runs the TypeScript) run as nobody, whose rejection is thrown here again (a UsageError
+ * when it was one).
+ */
+async function checkOutputFolderStopped(path: string, options: OutputFolderOptions = {}): Promise<void> {
+  if (!ROOT_USER) return checkOutputFolder(path, options);
+  const module = pathToFileURL(join(PROJECT_ROOT, 'src', 'util', 'output-path.ts')).href;
+  const script = [
+    `const { checkOutputFolder } = await import(${JSON.stringify(module)});`,
+    'try { await checkOutputFolder(process.argv[1], JSON.parse(process.argv[2])); }',
+    'catch (e) { process.stdout.write(JSON.stringify({ name: e.constructor.name, message: e.message })); }',
+  ].join('\n');
+  const r = await runCli(
+    ['--import', 'tsx', '--input-type=module', '-e', script, path, JSON.stringify(options)],
+    {
+      bin: process.execPath,
+      spawn: OTHER_USER,
+    },
+  );
+  expect(r.code, r.stderr).toBe(0);
+  if (r.stdout === '') return;
+  const { name, message } = JSON.parse(r.stdout) as Reported;
+  throw name === 'UsageError' ? new UsageError(message) : new Error(`${name}: ${message}`);
+}
 
 /** `s` as a regular expression matching it literally. */
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -46,7 +79,7 @@ interface Inputs {
   dir: string;
   /** A regular file. */
   file: string;
-  /** A folder nobody but root may write into. */
+  /** A folder no one but root may write into (owned by this process's user, mode 0555). */
   locked: string;
   /** Where backtest and tune would make their synthetic dataset. */
   cache: string;
@@ -59,7 +92,9 @@ interface Inputs {
 
 async function makeInputs(): Promise<Inputs> {
   const dir = await tmp.make();
+  await chmod(dir, 0o755); // mkdtemp makes it 0700: nobody must get in to read the inputs
   const file = await put(join(dir, 'afile'), 'not a folder\n');
+  // Owned by this process's user (root under CI), so mode 0555 stops nobody too.
   const locked = join(dir, 'locked');
   await mkdir(locked);
   await chmod(locked, 0o555);
@@ -171,7 +206,7 @@ function expectOneLine(run: Run, line: RegExp): void {
 
 describe('aiplab <command> --out <path that cannot be an output folder>', () => {
   let x: Inputs;
-  const runs = new Map<string, { file: Run; underFile: Run; locked?: Run }>();
+  const runs = new Map<string, { file: Run; underFile: Run; locked: Run }>();
 
   beforeAll(async () => {
     x = await makeInputs();
@@ -181,9 +216,9 @@ describe('aiplab <command> --out <path that cannot be an output folder>', () => 
         const [file, underFile, locked] = await Promise.all([
           aiplab(args(x.file)),
           aiplab(args(join(x.file, 'sub'))),
-          ROOT_USER ? undefined : aiplab(args(join(x.locked, 'sub'))),
+          aiplabStopped(args(join(x.locked, 'sub'))),
         ]);
-        runs.set(name, { file, underFile, ...(locked ? { locked } : {}) });
+        runs.set(name, { file, underFile, locked });
       }),
     );
   });
@@ -206,18 +241,15 @@ describe('aiplab <command> --out <path that cannot be an output folder>', () => 
       );
     });
 
-    it.skipIf(SKIP_AS_ROOT)(
-      `${name}: a folder it may not write into is one line naming it, exit 2 (${ROOT_SKIP})`,
-      () => {
-        const r = runs.get(name)!;
-        expectOneLine(
-          r.locked!,
-          new RegExp(
-            `--out ${literal(x.locked)}/sub: cannot write in ${literal(x.locked)} \\(permission denied\\): choose a folder you can write to for ${literal(PURPOSE[name]!)}`,
-          ),
-        );
-      },
-    );
+    it(`${name}: a folder it may not write into is one line naming it, exit 2`, () => {
+      const r = runs.get(name)!;
+      expectOneLine(
+        r.locked,
+        new RegExp(
+          `--out ${literal(x.locked)}/sub: cannot write in ${literal(x.locked)} \\(permission denied\\): choose a folder you can write to for ${literal(PURPOSE[name]!)}`,
+        ),
+      );
+    });
   }
 
   it('backtest and tune fail before any work: no dataset made, nothing read, in seconds', async () => {
@@ -230,23 +262,19 @@ describe('aiplab <command> --out <path that cannot be an output folder>', () => 
     expect(await exists(x.cache)).toBe(false);
   });
 
-  it.skipIf(SKIP_AS_ROOT)(
-    `report without --out into a results folder it may not write (${ROOT_SKIP})`,
-    async () => {
-      const results = await writeMiniResults(join(x.dir, 'locked-results'));
-      await chmod(results, 0o555);
-      try {
-        const r = await aiplab(['report', results]);
-        expect(r.stderr).toMatch(
-          /cannot write there \(permission denied\): choose a folder you can write to/,
-        );
-        expect(r.stderr.trim().split('\n')).toHaveLength(1);
-        expect(r.code).toBe(2);
-      } finally {
-        await chmod(results, 0o755);
-      }
-    },
-  );
+  it('report without --out into a results folder it may not write', async () => {
+    // Owned by this process's user, mode 0555: readable, not writable, by nobody.
+    const results = await writeMiniResults(join(x.dir, 'locked-results'));
+    await chmod(results, 0o555);
+    try {
+      const r = await aiplabStopped(['report', results]);
+      expect(r.stderr).toMatch(/cannot write there \(permission denied\): choose a folder you can write to/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.code).toBe(2);
+    } finally {
+      await chmod(results, 0o755);
+    }
+  });
 
   it('an OS error that reaches the top level is one line naming the path and what to do', async () => {
     // --cache is not checked up front (only synthetic datasets are made there): a file there fails in mkdir.
@@ -265,6 +293,7 @@ describe('checkOutputFolder', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await tmp.make();
+    await chmod(dir, 0o755); // mkdtemp makes it 0700: nobody must get in
     await put(join(dir, 'f'), 'x');
     await mkdir(join(dir, 'existing'));
   });
@@ -295,25 +324,24 @@ describe('checkOutputFolder', () => {
     expect((error as Error).message).toBe(message.replaceAll('DIR', dir));
   });
 
-  it.skipIf(SKIP_AS_ROOT)(
-    `refuses a folder it may not write into, or whose parent it may not (${ROOT_SKIP})`,
-    async () => {
-      const locked = join(dir, 'locked');
-      await mkdir(join(locked, 'inside'), { recursive: true });
-      await chmod(locked, 0o555);
-      try {
-        await expect(checkOutputFolder(join(locked, 'new'))).rejects.toThrow(
-          `--out ${locked}/new: cannot write in ${locked} (permission denied): choose a folder you can write to`,
-        );
-        await checkOutputFolder(join(locked, 'inside'));
-        await expect(checkOutputFolder(join(locked, 'inside'), { viaSibling: true })).rejects.toThrow(
-          `cannot write in ${locked} (permission denied)`,
-        );
-      } finally {
-        await chmod(locked, 0o755);
-      }
-    },
-  );
+  it('refuses a folder it may not write into, or whose parent it may not', async () => {
+    const locked = join(dir, 'locked');
+    await mkdir(join(locked, 'inside'), { recursive: true });
+    // Writable by anyone (nobody included), in a folder of this process's user that no one else may write.
+    await chmod(join(locked, 'inside'), 0o777);
+    await chmod(locked, 0o555);
+    try {
+      await expect(checkOutputFolderStopped(join(locked, 'new'))).rejects.toThrow(
+        `--out ${locked}/new: cannot write in ${locked} (permission denied): choose a folder you can write to`,
+      );
+      await checkOutputFolderStopped(join(locked, 'inside'));
+      await expect(checkOutputFolderStopped(join(locked, 'inside'), { viaSibling: true })).rejects.toThrow(
+        `cannot write in ${locked} (permission denied)`,
+      );
+    } finally {
+      await chmod(locked, 0o755);
+    }
+  });
 });
 
 describe('osErrorMessage', () => {
