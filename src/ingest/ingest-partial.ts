@@ -1,10 +1,11 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { scratchOf, startDatasetFolder } from '../days/dataset-replace.js';
 import type { DatasetManifest } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
+import { pathExists, processAlive } from '../util/fs-checks.js';
 import { VERSION } from '../version.js';
 import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
@@ -158,16 +159,45 @@ export async function ingestPartial(
       })),
     };
     await writeFileAtomic(join(tmp, INGEST_PARTIAL_FILE), `${JSON.stringify(partial)}\n`);
-    await rm(options.out, { recursive: true, force: true });
-    await rename(tmp, options.out);
+    // An earlier partial is renamed aside, not removed in place: a kill leaves it whole or the new one in place.
+    const old = `${options.out.replace(/[\\/]+$/, '')}.aiplab-partial-old-${process.pid}`;
+    await rm(old, { recursive: true, force: true });
+    let moved = false;
+    try {
+      await rename(options.out, old);
+      moved = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    try {
+      await rename(tmp, options.out);
+    } catch (error) {
+      if (moved) await rename(old, options.out).catch(() => undefined);
+      throw error;
+    }
+    if (moved) await rm(old, { recursive: true, force: true });
     return { out: options.out, partial };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
 }
 
-/** A partial's folder must be new, empty, or an earlier partial (which is then replaced). */
+/**
+ * A partial's folder must be new, empty, or an earlier partial (which is then replaced). What killed runs left beside
+ * it (`<out>.aiplab-partial-[old-]<pid>` of processes gone) is removed first; an earlier partial renamed aside by a
+ * run killed before its new one was in place is put back.
+ */
 async function prepareOutPartial(out: string): Promise<void> {
+  const base = out.replace(/[\\/]+$/, '');
+  const parent = dirname(resolve(base));
+  const prefix = `${basename(resolve(base))}.aiplab-partial-`;
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    const m = /^(old-)?(\d+)$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (!m || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
+    const path = join(parent, name);
+    if (m[1] !== undefined && !(await pathExists(base))) await rename(path, base);
+    else await rm(path, { recursive: true, force: true });
+  }
   let names: string[];
   try {
     names = await readdir(out);

@@ -5,10 +5,11 @@
  * never a mix, and no temp folder is left beside it.
  */
 import { createHash } from 'node:crypto';
-import { chmod, readdir, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingest, openDataset } from '../../src/index.js';
+import { ingestPartial } from '../../src/ingest/ingest-partial.js';
 import { runCli } from '../helpers.js';
 import { DAY_HEADER, put, tempFolders } from './ingest-helpers.js';
 
@@ -192,5 +193,29 @@ describe('an ingest killed at each step of replacing a dataset', () => {
       expect(await contentOf(out)).toEqual(leaves === 'old' ? old : fresh);
       expect(await tempsBeside(out)).toEqual([]);
     }
+  });
+});
+
+describe('a partial ingest replacing an earlier one', () => {
+  const partialOf = (input: string, out: string) =>
+    ingestPartial({ format: 'aip', inputs: [input], from: '2024-01-02', to: '2024-01-03', out });
+
+  it('swaps it whole, and what killed runs left beside it is put back or removed', async () => {
+    const { dir, oldInput, newInput } = await setup();
+    const out = join(dir, 'part');
+    const left = async () => (await readdir(dir)).filter((n) => n.startsWith('part.aiplab-partial-'));
+    await partialOf(oldInput, out);
+    const first = await readFile(join(out, 'ingest-partial.json'), 'utf8');
+    await partialOf(newInput, out);
+    const second = await readFile(join(out, 'ingest-partial.json'), 'utf8');
+    expect(second).not.toBe(first);
+    expect(await left()).toEqual([]);
+
+    // A run killed between its two renames (pid 999999999 is no process): the earlier partial is aside, none in place.
+    await rename(out, join(dir, 'part.aiplab-partial-old-999999999'));
+    await mkdir(join(dir, 'part.aiplab-partial-999999999'), { recursive: true });
+    await partialOf(oldInput, out);
+    expect(await readFile(join(out, 'ingest-partial.json'), 'utf8')).toBe(first);
+    expect(await left()).toEqual([]);
   });
 });
