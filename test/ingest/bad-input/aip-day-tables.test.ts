@@ -95,6 +95,20 @@ describe('AIP day-table errors name file, line and field', () => {
     },
   );
 
+  it("a day whose rows' flows sum past 2^53 − 1 → DataError naming the day and field, nothing written", async () => {
+    const dir = await tmp.make();
+    const big = Number.MAX_SAFE_INTEGER;
+    const input = await put(
+      join(dir, 'attacks.2024-01-02.csv'),
+      `orig,flows,duration,packets,bytes\n10.0.0.1,${big},1.0,1,1\n10.0.0.2,1,1.0,1,1\n`,
+    );
+    const out = join(dir, 'out');
+    const e = await rejection(ingest({ format: 'aip', inputs: [input], out }));
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toMatch(/attacks\.2024-01-02\.csv\.gz: field 'flows': the day's flows sum past 2\^53/);
+    await expectNoOutput(out);
+  });
+
   it('a good AIP folder reads back exactly, and its gap is missing', async () => {
     const dir = await tmp.make();
     await put(
@@ -121,15 +135,16 @@ describe('AIP day-table errors name file, line and field', () => {
     ]);
   });
 
+  // (Flows 0 on the second row: the day's total flows, which the manifest records, must stay below 2^53 too.)
   it('the largest values a day table holds are read and written back as they are', async () => {
     const dir = await tmp.make();
     const text =
-      'orig,flows,duration,packets,bytes\n10.0.0.1,9007199254740991,9007199254.740992,9007199254740991,9007199254740991\n10.0.0.2,3.0,0.0,1e3,0\n';
+      'orig,flows,duration,packets,bytes\n10.0.0.1,9007199254740991,9007199254.740992,9007199254740991,9007199254740991\n10.0.0.2,0,0.0,1e3,3.0\n';
     await put(join(dir, 'aip', 'attacks.2024-01-01.csv'), text);
     const { out } = await ingest({ format: 'aip', inputs: [join(dir, 'aip')], out: join(dir, 'out') });
     expectRows(await readDayFile(join(out, 'attacks.2024-01-01.csv.gz')), [
       row('10.0.0.1', 2 ** 53 - 1, 9007199254.740992, 2 ** 53 - 1, 2 ** 53 - 1),
-      row('10.0.0.2', 3, 0, 1000, 0),
+      row('10.0.0.2', 0, 0, 1000, 3),
     ]);
   });
 });
