@@ -232,38 +232,22 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   const outDir = resolve(out);
   const staging = await SynthStaging.open(out, outDir);
   try {
-    const report = await synthesizeInto(staging.dir, {
+    // The settings that decide the output (the marker records them; workers and progress do not change it).
+    const settings = {
+      format,
       days,
       attackersPerDay,
       honeypots,
       seed,
-      format,
       startDate,
-      day0,
       meanFlowsPerAttacker,
       gzipLevel,
-      workers,
-      onProgress,
-      signal,
-    });
+    };
+    const report = await synthesizeInto(staging.dir, { ...settings, day0, workers, onProgress, signal });
     const { files, out: _staging, ...summary } = report;
     await writeFile(
       join(staging.dir, SYNTH_MARKER),
-      synthMarkerText({
-        aiplab: VERSION,
-        options: {
-          format,
-          days,
-          attackersPerDay,
-          honeypots,
-          seed,
-          startDate,
-          meanFlowsPerAttacker,
-          gzipLevel,
-        },
-        report: summary,
-        files,
-      }),
+      synthMarkerText({ aiplab: VERSION, options: settings, report: summary, files }),
     );
     report.files.push(SYNTH_MARKER);
     signal?.throwIfAborted();
