@@ -277,7 +277,8 @@ export class AttackCollector {
   private badTs(ts: number, line: number): void {
     this.options.skips.malformedRecord(
       'bad ts',
-      `time ${ts} is not from 1970-01-01 to 2099-12-31 (epoch seconds 0 to ${END_DAY * 86_400 - 1})`,
+      // (Past 2^53 a time is no longer the digits it was read from: shown rounded, not as a false exact value.)
+      `time ${Math.abs(ts) < 2 ** 53 ? ts : `≈${ts.toExponential(3)}`} is not from 1970-01-01 to 2099-12-31 (epoch seconds 0 to ${END_DAY * 86_400 - 1})`,
       this.file,
       line,
       this.fields.ts,
