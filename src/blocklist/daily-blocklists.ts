@@ -4,6 +4,7 @@ import { buildKnowledge } from '../knowledge/fold-days.js';
 import { createModel, knowledgeOptionsFor, modelContext, modelNames, selectList } from '../models/index.js';
 import { addDays, parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
+import { checkOutputFolder } from '../util/output-path.js';
 import type { Allowlist } from './allowlist.js';
 import { getListFormat } from './formats/registry.js';
 import { readAllowlist } from './read-allowlist.js';
@@ -25,8 +26,10 @@ export interface DailyBlocklistOptions {
   out: string;
   /** Seed for models that draw random numbers. @default 0 */
   seed?: number;
-  /** Receives warnings (missing days in a window, empty history, …). */
+  /** Receives warnings (missing days in a window, empty history, the dataset's own, …). */
   warn?: (message: string) => void;
+  /** Accept day tables edited since ingest, re-fingerprinting the dataset (see openDataset). @default false */
+  trustChanges?: boolean;
 }
 
 export interface DailyBlocklistResult {
@@ -41,6 +44,7 @@ export interface DailyBlocklistResult {
 export async function dailyBlocklists(options: DailyBlocklistOptions): Promise<DailyBlocklistResult> {
   const day = parseDay(options.date);
   if (day === undefined) throw new UsageError(`--date must be a date YYYY-MM-DD, not '${options.date}'`);
+  await checkOutputFolder(options.out, { flag: 'out', purpose: 'the blocklists' });
   const format = getListFormat(options.format ?? 'aip');
   const names = options.models === undefined || options.models === 'all' ? modelNames() : options.models;
   const budget = options.budget;
@@ -51,7 +55,8 @@ export async function dailyBlocklists(options: DailyBlocklistOptions): Promise<D
   const allowlist: Allowlist | undefined = options.allowlist
     ? await readAllowlist(options.allowlist)
     : undefined;
-  const dataset = await openDataset(options.data);
+  const dataset = await openDataset(options.data, options.trustChanges ? { trustChanges: true } : {});
+  for (const w of dataset.warnings ?? []) options.warn?.(w);
   if (dataset.lastDay === undefined) throw new DataError('the dataset has no day', { file: options.data });
   const latest = addDays(dataset.lastDay, 1);
   if (options.date > latest) {

@@ -51,10 +51,6 @@ export function registerRun(program: Command): void {
         return Number(text);
       };
       const names = flags.model.includes('all') ? 'all' : flags.model;
-      // Opened (checked, changes accepted with --trust-changes) here first: dailyBlocklists opens it again, cheaply.
-      const { openDataset } = await import('../../days/dataset.js');
-      const dataset = await openDataset(flags.data, flags.trustChanges ? { trustChanges: true } : {});
-      if (!quiet) for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       const warnings: string[] = [];
       const result = await dailyBlocklists({
         data: flags.data,
@@ -66,6 +62,7 @@ export function registerRun(program: Command): void {
         out: flags.out,
         seed: number(flags.seed, '--seed') ?? 0,
         warn: (m) => warnings.push(m),
+        trustChanges: Boolean(flags.trustChanges),
       });
       if (quiet) return;
       const lines = result.lists.map(
