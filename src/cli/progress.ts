@@ -36,3 +36,18 @@ export function createProgress(label: string, quiet: boolean, unit = ''): Progre
     },
   };
 }
+
+/** Runs `work` with a progress bar (see createProgress) that is stopped however the work ends. */
+export async function withProgress<T>(
+  label: string,
+  quiet: boolean,
+  unit: string,
+  work: (onProgress: (done: number, total: number) => void) => Promise<T>,
+): Promise<T> {
+  const progress = createProgress(label, quiet, unit);
+  try {
+    return await work((done, total) => progress.update(done, total));
+  } finally {
+    progress.stop();
+  }
+}

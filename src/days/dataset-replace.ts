@@ -89,13 +89,13 @@ interface Leftover {
   kind: 'next' | 'prev';
   pid: number;
   path: string;
-  /** A next folder whose manifest.json is written. */
+  /** A next folder whose completion marker (a dataset's manifest.json) is written. */
   complete: boolean;
   mtimeMs: number;
 }
 
 /** The sibling folders of `out` that dead processes left, and whether a live process has one (is replacing it). */
-async function leftovers(out: string): Promise<{ dead: Leftover[]; busy: boolean }> {
+async function leftovers(out: string, marker: string): Promise<{ dead: Leftover[]; busy: boolean }> {
   const full = resolve(out);
   const parent = dirname(full);
   const name = basename(full);
@@ -119,7 +119,7 @@ async function leftovers(out: string): Promise<{ dead: Leftover[]; busy: boolean
       continue;
     }
     const path = join(parent, entry);
-    const manifest = await stat(join(path, MANIFEST_FILE)).catch(() => null);
+    const manifest = await stat(join(path, marker)).catch(() => null);
     dead.push({
       kind: m[1] as 'next' | 'prev',
       pid,
@@ -135,11 +135,12 @@ async function leftovers(out: string): Promise<{ dead: Leftover[]; busy: boolean
  * Finishes or undoes a dataset replacement a dead process left half done, and removes what it left: when `out` is
  * missing, a complete new folder (its manifest written) is rolled forward, else the old one (prev) rolled back; then
  * the leftover prev/next folders of dead processes are removed. While a live process is replacing `out` (its folders
- * are there) and `out` is missing, nothing is touched. Run by openDataset and by ingest before they look at `out`.
+ * are there) and `out` is missing, nothing is touched. Run by openDataset and by ingest before they look at `out`;
+ * a partial ingest's folder is recovered the same way, complete when `marker` (its ingest-partial.json) is written.
  * Cheap when there is nothing to do (one readdir of the parent).
  */
-export async function recoverDatasetFolder(out: string): Promise<void> {
-  let { dead, busy } = await leftovers(out);
+export async function recoverDatasetFolder(out: string, marker = MANIFEST_FILE): Promise<void> {
+  let { dead, busy } = await leftovers(out, marker);
   if (dead.length === 0) return;
   const full = resolve(out);
   if (!(await pathExists(full))) {
@@ -160,7 +161,7 @@ export async function recoverDatasetFolder(out: string): Promise<void> {
             { file: out },
           );
       }
-      ({ dead, busy } = await leftovers(out));
+      ({ dead, busy } = await leftovers(out, marker));
     }
   }
   // What is left is an old dataset already replaced, or a new one never finished (or not chosen): nothing of value.

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { DataError } from '../util/errors.js';
+import { sha256 } from '../util/sha256.js';
 import { totalFlows } from './day-table.js';
 import { readDayTableFile } from './day-table-csv.js';
 import { type DatasetManifest, type DayEntry, MANIFEST_FILE } from './manifest.js';
@@ -81,9 +81,7 @@ function sameStat(a: FileStat, b: FileStat): boolean {
 
 async function hashFile(path: string): Promise<string> {
   try {
-    return createHash('sha256')
-      .update(await readFile(path))
-      .digest('hex');
+    return sha256(await readFile(path));
   } catch (error) {
     throw new DataError(`cannot read day table: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
       file: path,

@@ -1,11 +1,17 @@
-import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { scratchOf, startDatasetFolder } from '../days/dataset-replace.js';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  nextFolderOf,
+  recoverDatasetFolder,
+  replaceDatasetFolder,
+  scratchOf,
+  startDatasetFolder,
+} from '../days/dataset-replace.js';
 import type { DatasetManifest } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
-import { pathExists, processAlive } from '../util/fs-checks.js';
+import { outputFolderEntries } from '../util/fs-checks.js';
 import { VERSION } from '../version.js';
 import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
@@ -106,7 +112,8 @@ export async function ingestPartial(
     .map(({ i }) => i);
 
   await prepareOutPartial(options.out);
-  const tmp = `${options.out.replace(/[\\/]+$/, '')}.aiplab-partial-${process.pid}`;
+  // Built beside `out` and swapped in as a dataset is (days/dataset-replace.ts): a kill leaves the old or the new one.
+  const tmp = nextFolderOf(options.out);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
@@ -159,23 +166,7 @@ export async function ingestPartial(
       })),
     };
     await writeFileAtomic(join(tmp, INGEST_PARTIAL_FILE), `${JSON.stringify(partial)}\n`);
-    // An earlier partial is renamed aside, not removed in place: a kill leaves it whole or the new one in place.
-    const old = `${options.out.replace(/[\\/]+$/, '')}.aiplab-partial-old-${process.pid}`;
-    await rm(old, { recursive: true, force: true });
-    let moved = false;
-    try {
-      await rename(options.out, old);
-      moved = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    try {
-      await rename(tmp, options.out);
-    } catch (error) {
-      if (moved) await rename(old, options.out).catch(() => undefined);
-      throw error;
-    }
-    if (moved) await rm(old, { recursive: true, force: true });
+    await replaceDatasetFolder(options.out, tmp);
     return { out: options.out, partial };
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -183,33 +174,13 @@ export async function ingestPartial(
 }
 
 /**
- * A partial's folder must be new, empty, or an earlier partial (which is then replaced). What killed runs left beside
- * it (`<out>.aiplab-partial-[old-]<pid>` of processes gone) is removed first; an earlier partial renamed aside by a
- * run killed before its new one was in place is put back.
+ * A partial's folder must be new, empty, or an earlier partial (which is then replaced). A replacement a killed run
+ * left half done is finished or undone first, as for a dataset.
  */
 async function prepareOutPartial(out: string): Promise<void> {
-  const base = out.replace(/[\\/]+$/, '');
-  const parent = dirname(resolve(base));
-  const prefix = `${basename(resolve(base))}.aiplab-partial-`;
-  for (const name of await readdir(parent).catch(() => [] as string[])) {
-    const m = /^(old-)?(\d+)$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
-    if (!m || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
-    const path = join(parent, name);
-    if (m[1] !== undefined && !(await pathExists(base))) await rename(path, base);
-    else await rm(path, { recursive: true, force: true });
-  }
-  let names: string[];
-  try {
-    names = await readdir(out);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new DataError(
-      `cannot use output folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      {
-        file: out,
-      },
-    );
-  }
+  await recoverDatasetFolder(out, INGEST_PARTIAL_FILE);
+  const names = await outputFolderEntries(out);
+  if (names === undefined) return;
   if (names.length > 0 && !names.includes(INGEST_PARTIAL_FILE))
     throw new UsageError(
       `${out} is not empty and holds no partial ingest (no ${INGEST_PARTIAL_FILE}): refusing to write there`,

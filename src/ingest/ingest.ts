@@ -12,7 +12,7 @@ import { type DatasetManifest, MANIFEST_FILE, MANIFEST_VERSION } from '../days/m
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
-import { processAlive } from '../util/fs-checks.js';
+import { outputFolderEntries, processAlive } from '../util/fs-checks.js';
 import { VERSION } from '../version.js';
 import { getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
@@ -228,18 +228,8 @@ function optionalDay(text: string | undefined, flag: string): number | undefined
  */
 export async function prepareDatasetFolder(out: string): Promise<void> {
   await recoverDatasetFolder(out);
-  let names: string[];
-  try {
-    names = await readdir(out);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new DataError(
-      `cannot use output folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      {
-        file: out,
-      },
-    );
-  }
+  const names = await outputFolderEntries(out);
+  if (names === undefined) return;
   // An older aiplab, killed, left its temp folder inside `out`: remove those of processes gone.
   for (const name of names) {
     const m = /^\.aiplab-tmp-(\d+)$/.exec(name);

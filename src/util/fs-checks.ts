@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
+import { DataError } from './errors.js';
 
 /**
  * Whether a process is alive, for the temp folders a killed run leaves (named by its pid): only those of processes
@@ -20,5 +21,19 @@ export async function pathExists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The entries of an output folder, or undefined when it does not exist yet; a folder that cannot be read is a
+ * DataError naming it.
+ */
+export async function outputFolderEntries(path: string): Promise<string[] | undefined> {
+  try {
+    return await readdir(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new DataError(`cannot use output folder: ${code ?? String(error)}`, { file: path });
   }
 }

@@ -203,7 +203,7 @@ describe('a partial ingest replacing an earlier one', () => {
   it('swaps it whole, and what killed runs left beside it is put back or removed', async () => {
     const { dir, oldInput, newInput } = await setup();
     const out = join(dir, 'part');
-    const left = async () => (await readdir(dir)).filter((n) => n.startsWith('part.aiplab-partial-'));
+    const left = async () => (await readdir(dir)).filter((n) => n.startsWith('.part.aiplab-'));
     await partialOf(oldInput, out);
     const first = await readFile(join(out, 'ingest-partial.json'), 'utf8');
     await partialOf(newInput, out);
@@ -212,8 +212,8 @@ describe('a partial ingest replacing an earlier one', () => {
     expect(await left()).toEqual([]);
 
     // A run killed between its two renames (pid 999999999 is no process): the earlier partial is aside, none in place.
-    await rename(out, join(dir, 'part.aiplab-partial-old-999999999'));
-    await mkdir(join(dir, 'part.aiplab-partial-999999999'), { recursive: true });
+    await rename(out, join(dir, '.part.aiplab-prev-999999999'));
+    await mkdir(join(dir, '.part.aiplab-next-999999999'), { recursive: true });
     await partialOf(oldInput, out);
     expect(await readFile(join(out, 'ingest-partial.json'), 'utf8')).toBe(first);
     expect(await left()).toEqual([]);

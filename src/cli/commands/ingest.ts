@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { IngestOptions } from '../../ingest/ingest.js';
 import type { OnError } from '../../ingest/skips.js';
 import { checkOutputFolder } from '../../util/output-path.js';
 import { completeLater } from '../lazy-help.js';
@@ -47,32 +48,28 @@ export function registerIngest(program: Command): void {
         purpose: flags.partial ? 'the partial dataset' : 'the dataset',
         viaSibling: true,
       });
+      const quiet = Boolean(flags.quiet || program.opts().quiet);
+      const options: IngestOptions = {
+        format,
+        inputs,
+        out: flags.out,
+        honeypots: flags.honeypots,
+        from: flags.from,
+        to: flags.to,
+        onError: flags.onError,
+      };
       if (flags.partial) {
         const { ingestPartialCommand } = await import('./shard.js');
-        return ingestPartialCommand(format, inputs, flags, Boolean(flags.quiet || program.opts().quiet));
+        return ingestPartialCommand(options, quiet);
       }
       // Loaded here, not at the top, so that `aiplab --help` stays fast (issue 11).
-      const [{ ingest }, { createProgress }] = await Promise.all([
+      const [{ ingest }, { withProgress }] = await Promise.all([
         import('../../ingest/ingest.js'),
         import('../progress.js'),
       ]);
-      const quiet = Boolean(flags.quiet || program.opts().quiet);
-      const progress = createProgress('ingest', quiet, ' B');
-      let result: Awaited<ReturnType<typeof ingest>>;
-      try {
-        result = await ingest({
-          format,
-          inputs,
-          out: flags.out,
-          honeypots: flags.honeypots,
-          from: flags.from,
-          to: flags.to,
-          onError: flags.onError,
-          onProgress: (done, total) => progress.update(done, total),
-        });
-      } finally {
-        progress.stop();
-      }
+      const result = await withProgress('ingest', quiet, ' B', (onProgress) =>
+        ingest({ ...options, onProgress }),
+      );
       const m = result.manifest;
       if (quiet) return;
       const rows = m.days.reduce((a, d) => a + d.rows, 0);

@@ -2,7 +2,8 @@
  * The `--shard i/N` branch of `aiplab backtest` and `aiplab tune`, and the `--partial` branch of `aiplab ingest`:
  * kept here, and loaded only when the flag is given, so the commands themselves gain three lines each.
  */
-import { createProgress } from '../progress.js';
+import type { IngestOptions } from '../../ingest/ingest.js';
+import { createProgress, withProgress } from '../progress.js';
 
 /** The help text of `--shard`. */
 export const SHARD_HELP =
@@ -91,38 +92,12 @@ export async function tuneShard(file: string, flags: ShardFlags, quiet: boolean)
   );
 }
 
-export interface PartialIngestFlags {
-  out: string;
-  honeypots?: string;
-  from?: string;
-  to?: string;
-  onError: 'skip' | 'fail';
-}
-
 /** `aiplab ingest <format> <input...> --from D --to D --partial`. */
-export async function ingestPartialCommand(
-  format: string,
-  inputs: string[],
-  flags: PartialIngestFlags,
-  quiet: boolean,
-): Promise<void> {
+export async function ingestPartialCommand(options: IngestOptions, quiet: boolean): Promise<void> {
   const { ingestPartial } = await import('../../ingest/ingest-partial.js');
-  const progress = createProgress('ingest', quiet, ' B');
-  let result: Awaited<ReturnType<typeof ingestPartial>>;
-  try {
-    result = await ingestPartial({
-      format,
-      inputs,
-      out: flags.out,
-      honeypots: flags.honeypots,
-      from: flags.from,
-      to: flags.to,
-      onError: flags.onError,
-      onProgress: (done, total) => progress.update(done, total),
-    });
-  } finally {
-    progress.stop();
-  }
+  const result = await withProgress('ingest', quiet, ' B', (onProgress) =>
+    ingestPartial({ ...options, onProgress }),
+  );
   if (quiet) return;
   const p = result.partial;
   const read = p.parts.reduce((a, x) => a + x.files, 0);

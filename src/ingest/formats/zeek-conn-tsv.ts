@@ -254,28 +254,11 @@ export class ZeekTsvReader {
     }
     if (seps !== this.tailSeps) return NOT_PLAIN;
     const lineNo = ++this.lines;
-    const collector = this.collector;
-    const interner = collector.interner;
-    // Canonical dotted quads (nearly every address Zeek writes) go by their 32-bit value; the rest by their bytes.
-    const o4 = canonicalIpv4Bytes(buf, oS, oE);
-    const orig =
-      o4 >= 0 ? interner.internV4(o4) : oE - oS < 2 || oE - oS > 64 ? -1 : interner.intern(buf, oS, oE);
-    if (orig < 0) {
-      this.bad('bad address', 'id.orig_h', buf, oS, oE, lineNo);
-      return i + 1;
-    }
-    const r4 = canonicalIpv4Bytes(buf, rS, rE);
-    let hp: number;
-    if (r4 >= 0) hp = collector.honeypotOfIpv4(r4);
-    else {
-      if (rE - rS >= 2 && rE - rS <= 64) hp = collector.responderHoneypot(buf, rS, rE);
-      else hp = AttackCollector.NOT_AN_ADDRESS;
-      if (hp === AttackCollector.NOT_AN_ADDRESS) {
-        this.bad('bad address', 'id.resp_h', buf, rS, rE, lineNo);
-        return i + 1;
-      }
-    }
-    collector.flowToHoneypot(ts, orig, hp, durationUs, packets, bytes, lineNo);
+    const orig = this.originator(buf, oS, oE, lineNo);
+    if (orig < 0) return i + 1;
+    const hp = this.responder(buf, rS, rE, lineNo);
+    if (hp === AttackCollector.NOT_AN_ADDRESS) return i + 1;
+    this.collector.flowToHoneypot(ts, orig, hp, durationUs, packets, bytes, lineNo);
     return i + 1;
   }
 
@@ -380,39 +363,19 @@ export class ZeekTsvReader {
   private decode(buf: Buffer, bounds: Int32Array, lineNo: number): void {
     const col = this.col;
     const cTs = col[0]!;
-    let s = bounds[cTs]!;
-    let e = bounds[cTs + 1]! - 1;
+    const s = bounds[cTs]!;
+    const e = bounds[cTs + 1]! - 1;
     const ts = epochSecondsBytes(buf, s, e);
     if (Number.isNaN(ts)) {
       this.bad('bad ts', 'ts', buf, s, e, lineNo);
       return;
     }
-    const collector = this.collector;
-    const interner = collector.interner;
     const cOrig = col[1]!;
-    s = bounds[cOrig]!;
-    e = bounds[cOrig + 1]! - 1;
-    // Canonical dotted quads (nearly every address Zeek writes) go by their 32-bit value; the rest by their bytes.
-    const o4 = canonicalIpv4Bytes(buf, s, e);
-    const orig = o4 >= 0 ? interner.internV4(o4) : e - s < 2 || e - s > 64 ? -1 : interner.intern(buf, s, e);
-    if (orig < 0) {
-      this.bad('bad address', 'id.orig_h', buf, s, e, lineNo);
-      return;
-    }
+    const orig = this.originator(buf, bounds[cOrig]!, bounds[cOrig + 1]! - 1, lineNo);
+    if (orig < 0) return;
     const cResp = col[2]!;
-    s = bounds[cResp]!;
-    e = bounds[cResp + 1]! - 1;
-    const r4 = canonicalIpv4Bytes(buf, s, e);
-    let hp: number;
-    if (r4 >= 0) hp = collector.honeypotOfIpv4(r4);
-    else {
-      if (e - s >= 2 && e - s <= 64) hp = collector.responderHoneypot(buf, s, e);
-      else hp = AttackCollector.NOT_AN_ADDRESS;
-      if (hp === AttackCollector.NOT_AN_ADDRESS) {
-        this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
-        return;
-      }
-    }
+    const hp = this.responder(buf, bounds[cResp]!, bounds[cResp + 1]! - 1, lineNo);
+    if (hp === AttackCollector.NOT_AN_ADDRESS) return;
     if (!this.port(buf, bounds, col[6]!, lineNo, 'id.orig_p')) return;
     if (!this.port(buf, bounds, col[7]!, lineNo, 'id.resp_p')) return;
     const durationUs = this.duration(buf, bounds, col[3]!, lineNo);
@@ -470,6 +433,33 @@ export class ZeekTsvReader {
     const text = buf.toString('utf8', s, e);
     this.skips.malformedRecord(BAD_COUNT, countProblem(text), this.file, lineNo, field);
     return -1;
+  }
+
+  /**
+   * The interned id of the originator address in bytes s..e, or -1 after reporting it as a bad address. Canonical
+   * dotted quads (nearly every address Zeek writes) go by their 32-bit value; the rest by their bytes.
+   */
+  private originator(buf: Buffer, s: number, e: number, lineNo: number): number {
+    const o4 = canonicalIpv4Bytes(buf, s, e);
+    const interner = this.collector.interner;
+    const id = o4 >= 0 ? interner.internV4(o4) : e - s < 2 || e - s > 64 ? -1 : interner.intern(buf, s, e);
+    if (id < 0) this.bad('bad address', 'id.orig_h', buf, s, e, lineNo);
+    return id;
+  }
+
+  /**
+   * The honeypot index of the responder address in bytes s..e (-1: no listed honeypot), or NOT_AN_ADDRESS after
+   * reporting it as a bad address.
+   */
+  private responder(buf: Buffer, s: number, e: number, lineNo: number): number {
+    const r4 = canonicalIpv4Bytes(buf, s, e);
+    if (r4 >= 0) return this.collector.honeypotOfIpv4(r4);
+    const hp =
+      e - s >= 2 && e - s <= 64
+        ? this.collector.responderHoneypot(buf, s, e)
+        : AttackCollector.NOT_AN_ADDRESS;
+    if (hp === AttackCollector.NOT_AN_ADDRESS) this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
+    return hp;
   }
 
   private bad(reason: string, field: string, buf: Buffer, s: number, e: number, lineNo: number): void {
