@@ -34,6 +34,8 @@ export interface DatasetManifest {
   format: string;
   inputs: InputFileEntry[];
   honeypots: { path: string; sha256: string; count: number } | null;
+  /** Reader options the input was read with (`tz`, `attack`); absent when none was given. */
+  reader?: { tz?: string; attack?: string };
   from: string | null;
   to: string | null;
   days: DayEntry[];

@@ -13,7 +13,8 @@ import { isDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { outputFolderEntries } from '../util/fs-checks.js';
 import { VERSION } from '../version.js';
-import { getInputFormat } from './formats/registry.js';
+import type { ReaderOptions } from './formats/input-format.js';
+import { checkReaderOptions, getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { commitDataset, type IngestOptions, prepareDatasetFolder } from './ingest.js';
 import { expandInputs, type InputFile } from './input-files.js';
@@ -43,6 +44,8 @@ export interface IngestPartial {
   inputFormat: string;
   honeypots: DatasetManifest['honeypots'];
   onError: string;
+  /** Reader options (`--tz`, `--attack`); absent in partials of older aiplab versions, which took none. */
+  reader?: ReaderOptions;
   /** The day files/folders it read: `--from` .. `--to` (null: open). */
   range: { from: string | null; to: string | null };
   /** Every input file the inputs expand to, in reading order (a merge checks each is read by exactly one partial). */
@@ -86,6 +89,7 @@ export async function ingestPartial(
   ] as const)
     if (day !== undefined && !isDay(day))
       throw new UsageError(`${flag} must be a date YYYY-MM-DD, not '${day}'`);
+  const reader = checkReaderOptions(format, options.reader);
   const from = options.from ?? null;
   const to = options.to ?? null;
   if (from !== null && to !== null && from > to) throw new UsageError('--from is after --to');
@@ -139,6 +143,7 @@ export async function ingestPartial(
       from: undefined,
       to: undefined,
       onError,
+      reader,
       tmpDir: join(tmp, `part-${k}`),
     });
     for (let k = 0; k < planned.length; k++) await mkdir(partOptions(k).tmpDir, { recursive: true });
@@ -155,6 +160,7 @@ export async function ingestPartial(
         ? { path: honeypots.path, sha256: honeypots.sha256, count: honeypots.count }
         : null,
       onError,
+      reader,
       range: { from, to },
       inputFiles: files.map((f) => ({ path: f.display, bytes: f.bytes, day: f.coversDay ?? null })),
       warnings,
@@ -236,6 +242,8 @@ export async function mergeIngestPartials(dirs: string[], out: string): Promise<
       throw differs(`the input formats (${p.inputFormat}, ${head.p.inputFormat})`);
     if (JSON.stringify(p.honeypots) !== JSON.stringify(head.p.honeypots)) throw differs('the honeypot lists');
     if (p.onError !== head.p.onError) throw differs('--on-error');
+    if (JSON.stringify(p.reader ?? {}) !== JSON.stringify(head.p.reader ?? {}))
+      throw differs('the reader options (--tz, --attack)');
     if (JSON.stringify(p.inputFiles) !== files) throw differs('the input files');
   }
   const readBy: (number | undefined)[] = head.p.inputFiles.map(() => undefined);
@@ -277,6 +285,7 @@ export async function mergeIngestPartials(dirs: string[], out: string): Promise<
     return await commitDataset(out, next, {
       format: head.p.inputFormat,
       honeypots: head.p.honeypots,
+      reader: head.p.reader ?? {},
       from: undefined,
       to: undefined,
       parts: parts.map((p) => p.result),

@@ -14,7 +14,8 @@ import { parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { outputFolderEntries, processAlive } from '../util/fs-checks.js';
 import { VERSION } from '../version.js';
-import { getInputFormat } from './formats/registry.js';
+import type { ReaderOptions } from './formats/input-format.js';
+import { checkReaderOptions, getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { expandInputs } from './input-files.js';
 import { mergeParts, mergeSkips, readParts, readPlan, splitRuns } from './parallel-parts.js';
@@ -36,6 +37,8 @@ export interface IngestOptions {
   to?: string | undefined;
   /** `skip`: count malformed lines and report them; `fail`: stop at the first one. @default 'skip' */
   onError?: OnError;
+  /** Reader options the format takes (`tz` for nfdump, `attack` for Cowrie); recorded in the manifest. */
+  reader?: ReaderOptions | undefined;
   /**
    * Worker threads reading the input in parallel, each a contiguous run of files (whole Zeek day folders where it
    * can). @default 2 on a machine with 2+ cores when the input is at least 64 MB, else 1
@@ -66,6 +69,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const from = optionalDay(options.from, '--from');
   const to = optionalDay(options.to, '--to');
   if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is after --to');
+  const reader = checkReaderOptions(format, options.reader);
   if (format.needsHoneypots && !options.honeypots) {
     throw new UsageError(
       `${format.name} input needs --honeypots <csv>: attacks are flows to a listed honeypot`,
@@ -96,6 +100,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       from,
       to,
       onError,
+      reader,
       tmpDir: join(tmpDir, `part-${k}`),
     });
     for (let k = 0; k < runs.length; k++) await mkdir(partOptions(k).tmpDir, { recursive: true });
@@ -108,6 +113,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       honeypots: honeypots
         ? { path: honeypots.path, sha256: honeypots.sha256, count: honeypots.count }
         : null,
+      reader,
       from,
       to,
       parts,
@@ -125,6 +131,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 export interface DatasetParts {
   format: string;
   honeypots: DatasetManifest['honeypots'];
+  /** The reader options the parts were read with. */
+  reader: ReaderOptions;
   /** The --from/--to day numbers, if given. */
   from: number | undefined;
   to: number | undefined;
@@ -161,6 +169,7 @@ export async function commitDataset(out: string, next: string, d: DatasetParts):
     format: d.format,
     inputs,
     honeypots: d.honeypots,
+    ...(Object.keys(d.reader).length > 0 ? { reader: d.reader } : {}),
     from: span[0] ?? null,
     to: span[span.length - 1] ?? null,
     days,

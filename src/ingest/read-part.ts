@@ -1,6 +1,7 @@
 import type { DayEntry, InputFileEntry } from '../days/manifest.js';
 import { parseDay } from '../util/dates.js';
 import { AttackCollector } from './attack-collector.js';
+import type { ReaderOptions } from './formats/input-format.js';
 import { getInputFormat } from './formats/registry.js';
 import type { HoneypotList } from './honeypots.js';
 import { cancelPrefetch, type InputFile, prefetchFile } from './input-files.js';
@@ -14,6 +15,8 @@ export interface PartOptions {
   from: number | undefined;
   to: number | undefined;
   onError: OnError;
+  /** Reader options (`--tz`, `--attack`), checked against the format. */
+  reader: ReaderOptions;
   /** Where this part writes its day tables. */
   tmpDir: string;
 }
@@ -58,7 +61,13 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
     for (let k = 0; k < files.length; k++) {
       const file = files[k]!;
       if (k + 1 < files.length) prefetchFile(files[k + 1]!.path, onRawBytes);
-      const stats = await format.read(file.path, file.display, { collector, skips, onRawBytes, warnings });
+      const stats = await format.read(file.path, file.display, {
+        collector,
+        skips,
+        onRawBytes,
+        warnings,
+        reader: options.reader,
+      });
       const covers = file.coversDay !== undefined ? parseDay(file.coversDay) : undefined;
       if (covers !== undefined) collector.cover(covers);
       inputs.push({ path: file.display, bytes: stats.bytes, sha256: stats.sha256, lines: stats.lines });

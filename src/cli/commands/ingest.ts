@@ -12,6 +12,8 @@ interface IngestFlags {
   onError: OnError;
   quiet?: boolean;
   partial?: boolean;
+  tz?: string;
+  attack?: string;
 }
 
 export function registerIngest(program: Command): void {
@@ -37,6 +39,14 @@ export function registerIngest(program: Command): void {
       'skip: count malformed lines and report them; fail: stop at the first',
       'skip',
     )
+    .option(
+      '--tz <zone>',
+      'IANA time zone of the local times the input prints (nfdump prints the local time of its machine); default UTC',
+    )
+    .option(
+      '--attack <rule>',
+      'which records are attacks (cowrie: connections, every session [default]; login-success, only IPs that logged in that day)',
+    )
     .option('-q, --quiet', 'no progress bar, no summary')
     .option(
       '--partial',
@@ -57,6 +67,7 @@ export function registerIngest(program: Command): void {
         from: flags.from,
         to: flags.to,
         onError: flags.onError,
+        reader: { tz: flags.tz, attack: flags.attack },
       };
       if (flags.partial) {
         const { ingestPartialCommand } = await import('./shard.js');

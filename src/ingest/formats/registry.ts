@@ -2,7 +2,7 @@ import { UsageError } from '../../util/errors.js';
 import { aipFormat } from './aip.js';
 import { argusFormat } from './argus.js';
 import { cowrieFormat } from './cowrie.js';
-import type { InputFormat } from './input-format.js';
+import type { InputFormat, ReaderOptions } from './input-format.js';
 import { zeekFormat } from './zeek.js';
 
 const formats = new Map<string, InputFormat>();
@@ -24,6 +24,28 @@ export function getInputFormat(name: string): InputFormat {
     throw new UsageError(`unknown input format '${name}' (known: ${inputFormatNames().join(', ')})`);
   }
   return f;
+}
+
+/**
+ * The reader options as the format reads them: each given option must be one the format takes, with a value it
+ * accepts; unset ones stay unset (the format's default). Returns a copy without undefined keys (what the manifest
+ * records).
+ */
+export function checkReaderOptions(format: InputFormat, reader: ReaderOptions = {}): ReaderOptions {
+  const out: ReaderOptions = {};
+  for (const [key, value] of Object.entries(reader) as [keyof ReaderOptions, string | undefined][]) {
+    if (value === undefined) continue;
+    const flag = `--${key}`;
+    const taken = format.options ?? {};
+    if (!(key in taken)) throw new UsageError(`${flag} is not an option of ${format.name} input`);
+    const values = taken[key];
+    if (values !== undefined && !values.includes(value))
+      throw new UsageError(
+        `${flag} of ${format.name} input must be one of ${values.join(', ')}, not '${value}'`,
+      );
+    out[key] = value;
+  }
+  return out;
 }
 
 registerInputFormat(zeekFormat);
