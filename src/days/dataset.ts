@@ -34,6 +34,17 @@ export interface Dataset {
    * folder whose day files cannot be recorded for later verification. The CLI prints them.
    */
   warnings?: string[];
+  /**
+   * Sensors with their own day tables (`ingest --per-sensor`: the honeypot address for flow formats, Cowrie's
+   * `sensor` field), ascending. Absent or empty when the dataset keeps none.
+   */
+  sensors?: string[];
+  /**
+   * The dataset as a set of its sensors saw it: the same days and missing days, each day's table the row-wise sum
+   * of those sensors' tables (an IP seen by two of them: their rows added). An unknown sensor is a UsageError naming
+   * the known ones. Present whenever `sensors` is non-empty.
+   */
+  sensorView?(sensors: readonly string[]): Dataset;
 }
 
 export interface OpenDatasetOptions {
