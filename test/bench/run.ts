@@ -20,6 +20,8 @@ const benches: Record<string, () => Promise<BenchLine[]>> = {
   tune: benchTune,
   'tune-general': benchTuneGeneral,
   startup: benchStartup,
+  suricata: async () => (await import('./reader-suricata.js')).benchReaderSuricata(),
+  nfdump: async () => (await import('./reader-nfdump.js')).benchReaderNfdump(),
 };
 
 const wanted = process.argv.slice(2);

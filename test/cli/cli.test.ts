@@ -123,7 +123,7 @@ describe('aiplab CLI', () => {
       aiplab(['frobnicate']),
       aiplab(['ingest', 'zeek', root, '--honeypots', honeypots, '--out', out, '--bogus']),
       aiplab(['ingest', 'zeek', root, '--honeypots', honeypots]),
-      aiplab(['ingest', 'suricata', root, '--out', out]),
+      aiplab(['ingest', 'pcap', root, '--out', out]),
       aiplab(['ingest', 'zeek', root, '--out', out]),
       aiplab(['ingest', 'zeek', root, '--honeypots', honeypots, '--out', out, '--from', '2024-13-01']),
     ]);

@@ -3,6 +3,8 @@ import { aipFormat } from './aip.js';
 import { argusFormat } from './argus.js';
 import { cowrieFormat } from './cowrie.js';
 import type { InputFormat, ReaderOptions } from './input-format.js';
+import { nfdumpFormat } from './nfdump.js';
+import { suricataFormat } from './suricata.js';
 import { zeekFormat } from './zeek.js';
 
 const formats = new Map<string, InputFormat>();
@@ -52,3 +54,5 @@ registerInputFormat(zeekFormat);
 registerInputFormat(cowrieFormat);
 registerInputFormat(argusFormat);
 registerInputFormat(aipFormat);
+registerInputFormat(suricataFormat);
+registerInputFormat(nfdumpFormat);

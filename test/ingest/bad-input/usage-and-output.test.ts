@@ -59,9 +59,9 @@ describe('usage errors and missing files', () => {
   it('an unknown format → UsageError listing the known ones', async () => {
     const dir = await tmp.make();
     const input = await put(join(dir, 'conn.log'), zeekTsv(GOOD));
-    const e = await rejection(ingest({ format: 'suricata', inputs: [input], out: join(dir, 'out') }));
+    const e = await rejection(ingest({ format: 'pcap', inputs: [input], out: join(dir, 'out') }));
     expect(e).toBeInstanceOf(UsageError);
-    expect(e.message).toContain("'suricata'");
+    expect(e.message).toContain("'pcap'");
     for (const known of ['zeek', 'cowrie', 'argus', 'aip']) expect(e.message).toContain(known);
     await expectNoOutput(join(dir, 'out'));
   });
