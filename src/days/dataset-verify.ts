@@ -6,6 +6,7 @@ import { sha256 } from '../util/sha256.js';
 import { totalFlows } from './day-table.js';
 import { readDayTableFile } from './day-table-csv.js';
 import { type DatasetManifest, type DayEntry, MANIFEST_FILE } from './manifest.js';
+import { SENSORS_FOLDER } from './sensor-dirs.js';
 
 /**
  * A dataset knows its content. manifest.json holds each day table's sha256; this file (hidden, in the dataset
@@ -142,10 +143,12 @@ export interface VerifyOptions {
 }
 
 /**
- * Checks a manifest dataset's day tables against the sha256 manifest.json gives them. A changed or vanished table is
- * a DataError naming it; with trustChanges it is accepted instead: the changed tables are re-read, their manifest
- * entries (sha256, rows, flows; attackFlows) rewritten atomically, a vanished table's day becomes missing, and a
- * warning says what changed. Returns the manifest (updated when changes were accepted) and the warnings.
+ * Checks a manifest dataset's day tables (and its sensors' day tables, `ingest --per-sensor`) against the sha256
+ * manifest.json gives them. A changed or vanished table is a DataError naming it; with trustChanges it is accepted
+ * instead: the changed tables are re-read, their manifest entries (sha256, rows, flows; attackFlows) rewritten
+ * atomically, a vanished table's day becomes missing (for the dataset and every sensor alike, so every sensor keeps a
+ * table for every day of the dataset), and a warning says what changed. Returns the manifest (updated when changes
+ * were accepted) and the warnings.
  */
 export async function verifyManifestDataset(
   dir: string,
@@ -154,10 +157,12 @@ export async function verifyManifestDataset(
 ): Promise<{ manifest: DatasetManifest; warnings: string[] }> {
   const warnings: string[] = [];
   const record = await readVerified(dir);
-  const expected = new Map(manifest.days.map((d) => [d.file, d.sha256]));
+  const sensorDays = (manifest.sensors ?? []).flatMap((s) => s.days);
+  const all = [...manifest.days, ...sensorDays];
+  const expected = new Map(all.map((d) => [d.file, d.sha256]));
   const checked = await check(
     dir,
-    manifest.days.map((d) => d.file),
+    all.map((d) => d.file),
     record,
     (name) => expected.get(name),
   );
@@ -168,14 +173,15 @@ export async function verifyManifestDataset(
     const also =
       others > 0 ? `; ${others} other day table${others === 1 ? '' : 's'} changed or gone too` : '';
     const first = gone[0];
+    const what = (name: string) => (name.startsWith(`${SENSORS_FOLDER}/`) ? 'sensor day table' : 'day table');
     if (first)
       throw new DataError(
-        `day table named by the manifest is missing${also}: re-run ingest, or pass --trust-changes to accept it (its day becomes missing)`,
+        `${what(first.name)} named by the manifest is missing${also}: re-run ingest, or pass --trust-changes to accept it (its day becomes missing)`,
         { file: first.path },
       );
     const c = changed[0]!;
     throw new DataError(
-      `day table changed since ingest (sha256 ${short(c.sha256)}, manifest says ${short(expected.get(c.name))}${also}): re-run ingest, or pass --trust-changes to accept it`,
+      `${what(c.name)} changed since ingest (sha256 ${short(c.sha256)}, manifest says ${short(expected.get(c.name))}${also}): re-run ingest, or pass --trust-changes to accept it`,
       { file: c.path },
     );
   }
@@ -183,24 +189,33 @@ export async function verifyManifestDataset(
   if (gone.length > 0 || changed.length > 0) {
     const byFile = new Map(checked.map((c) => [c.name, c]));
     const notes: string[] = [];
-    const days: DayEntry[] = [];
     const missing = new Set(manifest.missingDays);
-    for (const d of manifest.days) {
-      const c = byFile.get(d.file)!;
-      if (c.stat === undefined) {
-        missing.add(d.date);
-        notes.push(`${d.file} (gone: ${d.date} is now a missing day)`);
-        continue;
+    for (const d of all) if (byFile.get(d.file)!.stat === undefined) missing.add(d.date);
+    const accept = async (entries: DayEntry[]): Promise<DayEntry[]> => {
+      const kept: DayEntry[] = [];
+      for (const d of entries) {
+        const c = byFile.get(d.file)!;
+        if (c.stat === undefined) {
+          notes.push(`${d.file} (gone: ${d.date} is now a missing day)`);
+          continue;
+        }
+        if (missing.has(d.date)) continue;
+        if (c.sha256 === d.sha256) {
+          kept.push(d);
+          continue;
+        }
+        const table = await readDayTableFile(c.path, d.date);
+        const entry: DayEntry = { ...d, rows: table.ip.length, flows: totalFlows(table), sha256: c.sha256! };
+        notes.push(`${d.file} (rows ${d.rows} → ${entry.rows}, flows ${d.flows} → ${entry.flows})`);
+        kept.push(entry);
       }
-      if (c.sha256 === d.sha256) {
-        days.push(d);
-        continue;
-      }
-      const table = await readDayTableFile(c.path, d.date);
-      const entry: DayEntry = { ...d, rows: table.ip.length, flows: totalFlows(table), sha256: c.sha256! };
-      notes.push(`${d.file} (rows ${d.rows} → ${entry.rows}, flows ${d.flows} → ${entry.flows})`);
-      days.push(entry);
-    }
+      return kept;
+    };
+    const days = await accept(manifest.days);
+    const sensors =
+      manifest.sensors === undefined
+        ? undefined
+        : await Promise.all(manifest.sensors.map(async (s) => ({ ...s, days: await accept(s.days) })));
     result = {
       ...manifest,
       days,
@@ -210,6 +225,7 @@ export async function verifyManifestDataset(
         ...manifest.warnings,
         `day table(s) changed after ingest, accepted with --trust-changes: ${notes.map((n) => n.split(' ')[0]).join(', ')}`,
       ],
+      ...(sensors === undefined ? {} : { sensors }),
     };
     try {
       await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(result, null, 2)}\n`);

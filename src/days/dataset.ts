@@ -1,12 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { dayRange } from '../util/dates.js';
-import { DataError } from '../util/errors.js';
+import { DataError, UsageError } from '../util/errors.js';
 import { recoverDatasetFolder } from './dataset-replace.js';
 import { verifyAipFolder, verifyManifestDataset } from './dataset-verify.js';
 import { type DayTable, dayTableFileName } from './day-table.js';
 import { readDayTableFile } from './day-table-csv.js';
 import { type DatasetManifest, MANIFEST_FILE } from './manifest.js';
+import { sumDayTables } from './sum-day-tables.js';
 
 /**
  * A folder of day tables. With a manifest (written by ingest) its days and missing days come from it; without one
@@ -62,7 +63,9 @@ const ATTACK_FILE_RE = /^attacks\.(\d{4}-\d{2}-\d{2})\.csv(\.gz)?$/;
  * Opens a dataset folder and checks it holds what it says (dataset-verify.ts): each day table's sha256 against the
  * manifest's (re-hashing only the tables whose size or times changed since last checked), or in a folder without a
  * manifest against the sha256 recorded when aiplab first saw it. A changed or vanished table is a DataError naming it,
- * unless `trustChanges`. A replacement an interrupted ingest left half done is finished (or undone) first.
+ * unless `trustChanges`. A replacement an interrupted ingest left half done is finished (or undone) first. A dataset
+ * with per-sensor tables (`ingest --per-sensor`: the manifest's `sensors`) has `sensors` and `sensorView` set, and its
+ * sensor tables are checked as its day tables are.
  */
 export async function openDataset(
   dir: string,
@@ -119,7 +122,7 @@ export async function openDataset(
   let missingDays: string[];
   if (manifest) missingDays = [...manifest.missingDays];
   else missingDays = firstDay && lastDay ? dayRange(firstDay, lastDay).filter((d) => !files.has(d)) : [];
-  return {
+  const dataset: Dataset & { warnings: string[] } = {
     dir,
     manifest,
     days,
@@ -129,15 +132,52 @@ export async function openDataset(
     warnings,
     has: (date) => files.has(date),
     fileOf: (date) => files.get(date),
-    readDayTable: async (date) => {
-      const path = files.get(date);
-      if (path === undefined) {
-        const why = missingDays.includes(date) ? 'a missing day (no data)' : 'outside the dataset';
-        throw new DataError(`no day table for ${date}: ${why}`, { file: dir });
-      }
-      return readDayTableFile(path, date);
-    },
+    readDayTable: (date) => readTable(files.get(date), date),
   };
+  /** A day's table from its file; a day without one is a DataError saying whether it is missing or outside. */
+  function readTable(path: string | undefined, date: string): Promise<DayTable> {
+    if (path === undefined) {
+      const why = missingDays.includes(date) ? 'a missing day (no data)' : 'outside the dataset';
+      return Promise.reject(new DataError(`no day table for ${date}: ${why}`, { file: dir }));
+    }
+    return readDayTableFile(path, date);
+  }
+  if (manifest?.sensors && manifest.sensors.length > 0) {
+    /** Per sensor id, its table file by date. */
+    const sensorFiles = new Map<string, Map<string, string>>();
+    for (const s of manifest.sensors)
+      sensorFiles.set(s.id, new Map(s.days.map((d) => [d.date, join(dir, d.file)])));
+    const known = [...sensorFiles.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    dataset.sensors = known;
+    dataset.sensorView = (sensors) => {
+      if (sensors.length === 0)
+        throw new UsageError(`a sensor view needs at least one sensor (known: ${known.join(', ')})`);
+      const unknown = sensors.filter((s) => !sensorFiles.has(s));
+      if (unknown.length > 0)
+        throw new UsageError(
+          `unknown sensor${unknown.length === 1 ? '' : 's'} ${unknown.map((s) => `'${s}'`).join(', ')} in ${dir} (known: ${known.join(', ')})`,
+        );
+      const chosen = [...new Set(sensors)].map((s) => sensorFiles.get(s)!);
+      const view: Dataset = {
+        dir,
+        manifest,
+        days,
+        missingDays,
+        firstDay,
+        lastDay,
+        has: (date) => files.has(date),
+        readDayTable: async (date) => {
+          if (!files.has(date)) return readTable(undefined, date);
+          const tables = await Promise.all(chosen.map((f) => readTable(f.get(date), date)));
+          return sumDayTables(date, tables);
+        },
+      };
+      // One sensor's table is a file a reader can read ahead; a sum of several is not.
+      if (chosen.length === 1) view.fileOf = (date) => (files.has(date) ? chosen[0]!.get(date) : undefined);
+      return view;
+    };
+  }
+  return dataset;
 }
 
 /** Path of a day table inside a dataset folder written by ingest. */

@@ -4,6 +4,10 @@ export const MANIFEST_VERSION = 1;
 
 export interface DayEntry {
   date: string;
+  /**
+   * The table's path relative to the dataset folder: `attacks.YYYY-MM-DD.csv.gz`, or for a sensor's table
+   * `sensors/<dir>/attacks.YYYY-MM-DD.csv.gz`.
+   */
   file: string;
   rows: number;
   flows: number;
@@ -45,4 +49,19 @@ export interface DatasetManifest {
   attackFlows: number;
   skipped: SkipReport;
   warnings: string[];
+  /**
+   * Per-sensor day tables (`ingest --per-sensor`; see docs/sensors.md): each sensor that saw an attack record, by id
+   * ascending (code-unit order), with its folder under `sensors/` and a table for every day in `days` (header-only
+   * when it saw nothing that day). Absent when the dataset keeps none.
+   */
+  sensors?: SensorEntry[];
+}
+
+/** One sensor of a dataset: its id (honeypot address, Cowrie `sensor`), its folder, its day tables. */
+export interface SensorEntry {
+  id: string;
+  /** The folder name under `sensors/`: the id made file-safe (sensorDirs). */
+  dir: string;
+  /** One entry per day of the dataset's `days`, same dates, files `sensors/<dir>/attacks.YYYY-MM-DD.csv.gz`. */
+  days: DayEntry[];
 }

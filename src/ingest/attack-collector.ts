@@ -1,17 +1,20 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type DayTable, dayTableFileName, emptyDayTable, totalFlows } from '../days/day-table.js';
 import { dayTableToGzip, parseDayTableCsv } from '../days/day-table-csv.js';
 import { secondsToMicros } from '../days/day-table-domain.js';
 import type { DayEntry } from '../days/manifest.js';
+import { SENSORS_FOLDER } from '../days/sensor-dirs.js';
 import { dayOfEpochSeconds, formatDay, parseDay } from '../util/dates.js';
 import { canonicalIp } from '../util/ip.js';
 import { sha256 } from '../util/sha256.js';
 import { COLUMN_NAMES, DayAggregator, OK } from './day-aggregator.js';
 import { type Honeypot, type HoneypotList, isOperating } from './honeypots.js';
 import { canonicalIpv4Bytes, IpInterner } from './ip-interner.js';
+import type { LoginDays } from './login-filter.js';
 import { END_DAY, FIRST_DAY, type RecordFields, sumTooLarge, ZEEK_RECORD_FIELDS } from './record-domains.js';
+import { type PartSensor, UNKNOWN_SENSOR } from './sensor-tables.js';
 import type { SkipCounter } from './skips.js';
 
 export const DROP = {
@@ -29,6 +32,11 @@ export interface CollectorOptions {
   skips: SkipCounter;
   /** Where finished day tables wait until the whole ingest succeeds. */
   tmpDir: string;
+  /**
+   * Also keep a day table per sensor (`ingest --per-sensor`): the honeypot a flow went to (by its listed address), or
+   * the sensor an event names (Cowrie). @default false
+   */
+  perSensor?: boolean;
 }
 
 /**
@@ -49,6 +57,11 @@ export class AttackCollector {
   file = '';
   /** The format's field names, for located messages (Argus: StartTime, SrcAddr, ...). */
   fields: RecordFields = ZEEK_RECORD_FIELDS;
+  /**
+   * Cowrie `--attack login-success`: per day, the IPs that logged in, set by the reader (login-filter.ts). The rule is
+   * applied once the whole ingest is read, so this part keeps every IP's rows and reports these with them.
+   */
+  loggedIn: LoginDays | undefined;
   private readonly open = new Map<number, DayAggregator>();
   /** Aggregators of flushed days, reused for the next days. */
   private readonly spare: DayAggregator[] = [];
@@ -63,6 +76,23 @@ export class AttackCollector {
   private cur: DayAggregator | null = null;
   private lastCovered = Number.NaN;
 
+  // --per-sensor. A sensor's aggregator of a day keys its rows by the row of the IP in the day's aggregator (dense and
+  // small, where IP ids index the whole interner), and exists only once the sensor has a record that day.
+  private readonly perSensor: boolean;
+  /** Sensor ids by sensor index. */
+  private readonly sensorIds: string[] = [];
+  private readonly sensorIndex = new Map<string, number>();
+  /** Per honeypot index (as `periods`): its sensor index, once looked up. */
+  private readonly sensorOfHp: number[] = [];
+  /** Per open day: its sensors' aggregators by sensor index. */
+  private readonly openSensors = new Map<number, (DayAggregator | undefined)[]>();
+  private curSensors: (DayAggregator | undefined)[] | null = null;
+  private readonly spareSensors: DayAggregator[] = [];
+  /** Per flushed day: its sensors' table entries by sensor index (files relative to tmpDir). */
+  private readonly flushedSensors = new Map<number, Map<number, DayEntry>>();
+  /** Records counted under UNKNOWN_SENSOR since the reader last took the count (takeNoSensor). */
+  private noSensor = 0;
+
   /** Responder lookup from bytes: open addressing over (length, last four bytes); slot = honeypot index + 1. */
   private readonly hpSlots: Int32Array;
   /** Bits of a slot number in hpSlots and hpV4 (at least twice as many slots as honeypots). */
@@ -72,6 +102,7 @@ export class AttackCollector {
   private readonly hpV4: Int32Array;
 
   constructor(private readonly options: CollectorOptions) {
+    this.perSensor = options.perSensor === true;
     this.honeypotByIp = options.honeypots?.byIp ?? new Map();
     this.hpBits = Math.max(12, Math.ceil(Math.log2(2 * this.honeypotByIp.size + 1)));
     const slots = 1 << this.hpBits;
@@ -233,12 +264,13 @@ export class AttackCollector {
       this.options.skips.drop(DROP.honeypotInactive);
       return;
     }
-    this.add(day, orig, 1, durationUs, packets, bytes, line);
+    this.add(day, orig, 1, durationUs, packets, bytes, line, this.perSensor ? this.sensorOfHoneypot(hp) : -1);
   }
 
   /**
    * Sums one record into its day with no honeypot rule (Cowrie: every event is aimed at the honeypot). The time is
-   * checked as flowToHoneypot checks it.
+   * checked as flowToHoneypot checks it. `sensor` names the sensor that logged it (Cowrie's `sensor` field), for
+   * --per-sensor; a record without one counts under UNKNOWN_SENSOR (see takeNoSensor).
    */
   event(
     ts: number,
@@ -248,6 +280,7 @@ export class AttackCollector {
     packets: number,
     bytes: number,
     line: number,
+    sensor?: string,
   ): void {
     this.records++;
     const day = dayOfEpochSeconds(ts);
@@ -271,7 +304,51 @@ export class AttackCollector {
       );
       return;
     }
-    this.add(day, id, flows, durationUs, packets, bytes, line);
+    this.add(
+      day,
+      id,
+      flows,
+      durationUs,
+      packets,
+      bytes,
+      line,
+      this.perSensor ? this.namedSensor(sensor) : -1,
+    );
+  }
+
+  /** The sensor index of a honeypot index: the sensor is the honeypot's listed (canonical) address. */
+  private sensorOfHoneypot(hp: number): number {
+    const s = this.sensorOfHp[hp];
+    if (s !== undefined) return s;
+    const sensor = this.sensorNumber(this.periods[hp]![0]!.ip);
+    this.sensorOfHp[hp] = sensor;
+    return sensor;
+  }
+
+  /** The sensor index of an event's sensor name; none counts as UNKNOWN_SENSOR. */
+  private namedSensor(sensor: string | undefined): number {
+    if (sensor === undefined) {
+      this.noSensor++;
+      return this.sensorNumber(UNKNOWN_SENSOR);
+    }
+    return this.sensorNumber(sensor);
+  }
+
+  private sensorNumber(id: string): number {
+    let s = this.sensorIndex.get(id);
+    if (s === undefined) {
+      s = this.sensorIds.length;
+      this.sensorIds.push(id);
+      this.sensorIndex.set(id, s);
+    }
+    return s;
+  }
+
+  /** How many records were counted under UNKNOWN_SENSOR since the last call (the reader warns per file). */
+  takeNoSensor(): number {
+    const n = this.noSensor;
+    this.noSensor = 0;
+    return n;
   }
 
   private badTs(ts: number, line: number): void {
@@ -328,6 +405,7 @@ export class AttackCollector {
     packets: number,
     bytes: number,
     line: number,
+    sensor: number,
   ): void {
     const agg = day === this.curDay && this.cur !== null ? this.cur : this.aggregator(day);
     let r = agg.rowOf(id);
@@ -341,6 +419,30 @@ export class AttackCollector {
       const ip = this.canonicalOf(id) ?? this.interner.text(id);
       throw sumTooLarge(COLUMN_NAMES[over]!, ip, formatDay(day), { file: this.file, line, field });
     }
+    if (sensor >= 0) this.addToSensor(day, sensor, r, flows, durationUs, packets, bytes);
+  }
+
+  /**
+   * Sums a record into its sensor's table of the current day (`aggregator` made it current), keyed by its row `r` in
+   * the day's table. No sum passes its bound: the day's row holds this sum and more.
+   */
+  private addToSensor(
+    day: number,
+    sensor: number,
+    r: number,
+    flows: number,
+    durationUs: number,
+    packets: number,
+    bytes: number,
+  ): void {
+    const list = this.curSensors!;
+    let agg = list[sensor];
+    if (agg === undefined) {
+      agg = this.spareSensors.pop() ?? new DayAggregator(day);
+      agg.reset(day);
+      list[sensor] = agg;
+    }
+    agg.add(r, flows, durationUs, packets, bytes);
   }
 
   /** The row of a new originator id in `agg`, or -1 after reporting a text that is no address. */
@@ -424,10 +526,34 @@ export class AttackCollector {
         this.flushed.delete(day);
       }
       this.open.set(day, agg);
+      if (this.perSensor) this.openSensors.set(day, this.reopenSensors(day, agg));
     }
     this.curDay = day;
     this.cur = agg;
+    if (this.perSensor) this.curSensors = this.openSensors.get(day)!;
     return agg;
+  }
+
+  /** The sensors' aggregators of a day being opened: none, or those of its written sensor tables read back. */
+  private reopenSensors(day: number, agg: DayAggregator): (DayAggregator | undefined)[] {
+    const list: (DayAggregator | undefined)[] = [];
+    const done = this.flushedSensors.get(day);
+    if (done === undefined) return list;
+    for (const [sensor, entry] of done) {
+      const text = gunzipSync(readFileSync(join(this.options.tmpDir, entry.file))).toString('utf8');
+      const table = parseDayTableCsv(text, entry.date, entry.file).table;
+      const sagg = this.spareSensors.pop() ?? new DayAggregator(day);
+      sagg.reset(day);
+      for (let i = 0; i < table.ip.length; i++) {
+        // Every IP of a sensor's table has a row in the day's table, read back just before.
+        const r = agg.rowOf(this.interner.internString(table.ip[i]!));
+        if (r < 0) throw new Error(`${entry.file}: ${table.ip[i]} is not in the day's table`);
+        sagg.add(r, table.flows[i]!, secondsToMicros(table.duration[i]!), table.packets[i]!, table.bytes[i]!);
+      }
+      list[sensor] = sagg;
+    }
+    this.flushedSensors.delete(day);
+    return list;
   }
 
   /** Writes (to the temp folder) every open day before `day`. */
@@ -456,12 +582,46 @@ export class AttackCollector {
       flows: totalFlows(table),
       sha256: sha256(gz),
     });
+    if (agg !== undefined && this.perSensor) this.flushSensors(day, agg);
     this.open.delete(day);
     if (agg !== undefined) this.spare.push(agg);
     if (this.curDay === day) {
       this.cur = null;
       this.curDay = Number.NaN;
+      this.curSensors = null;
     }
+  }
+
+  /** Writes the sensors' tables of a day (`sensors/<sensor index>/` in the temp folder), before its `agg` is reused. */
+  private flushSensors(day: number, agg: DayAggregator): void {
+    const date = formatDay(day);
+    const entries = new Map<number, DayEntry>();
+    const list = this.openSensors.get(day) ?? [];
+    list.forEach((sagg, sensor) => {
+      if (sagg === undefined) return;
+      const table = sagg.toSortedTable(
+        date,
+        (r) => {
+          const id = agg.idAt(r);
+          return this.canonicalOf(id) ?? this.interner.text(id);
+        },
+        (r) => this.interner.ipv4(agg.idAt(r)),
+      );
+      const gz = dayTableToGzip(table);
+      const file = `${SENSORS_FOLDER}/${sensor}/${dayTableFileName(date)}`;
+      mkdirSync(join(this.options.tmpDir, SENSORS_FOLDER, String(sensor)), { recursive: true });
+      writeFileSync(join(this.options.tmpDir, file), gz);
+      entries.set(sensor, {
+        date,
+        file,
+        rows: table.ip.length,
+        flows: totalFlows(table),
+        sha256: sha256(gz),
+      });
+      this.spareSensors.push(sagg);
+    });
+    this.flushedSensors.set(day, entries);
+    this.openSensors.delete(day);
   }
 
   /**
@@ -483,14 +643,25 @@ export class AttackCollector {
    * Flushes every day this collector holds (covered days without an attack as header-only tables) and returns their
    * entries and the covered days, for a caller that merges several collectors' work.
    */
-  finishPart(): { entries: DayEntry[]; covered: number[] } {
+  finishPart(): { entries: DayEntry[]; covered: number[]; sensors?: PartSensor[] } {
     for (const d of [...this.open.keys()]) this.flushDay(d);
     for (const d of this.covered) if (!this.flushed.has(d)) this.flushDay(d);
     const days = [...this.flushed.keys()].sort((a, b) => a - b);
     return {
       entries: days.map((d) => this.flushed.get(d)!),
       covered: [...this.covered].sort((a, b) => a - b),
+      ...(this.perSensor ? { sensors: this.partSensors(days) } : {}),
     };
+  }
+
+  /** The sensors with a table written, and their entries in day order (sensors in the order first met). */
+  private partSensors(days: number[]): PartSensor[] {
+    const bySensor: DayEntry[][] = this.sensorIds.map(() => []);
+    for (const d of days)
+      for (const [sensor, entry] of this.flushedSensors.get(d) ?? []) bySensor[sensor]!.push(entry);
+    return this.sensorIds
+      .map((id, sensor) => ({ id, entries: bySensor[sensor]! }))
+      .filter((s) => s.entries.length > 0);
   }
 }
 

@@ -53,6 +53,11 @@ export class DayAggregator {
     return this.n;
   }
 
+  /** The IP id of row `r` (the id its row was made for). */
+  idAt(r: number): number {
+    return this.ids[r]!;
+  }
+
   /** Row of an IP id, or -1 when the IP has no row yet. */
   rowOf(id: number): number {
     return id < this.rowOfId.length ? this.rowOfId[id]! : -1;

@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   nextFolderOf,
   recoverDatasetFolder,
@@ -18,8 +18,10 @@ import { checkReaderOptions, getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { commitDataset, type IngestOptions, prepareDatasetFolder } from './ingest.js';
 import { expandInputs, type InputFile } from './input-files.js';
+import { keepLoggedIn } from './login-filter.js';
 import { readPartInWorker, readPlan, splitRuns } from './parallel-parts.js';
 import { type PartOptions, type PartResult, readPart } from './read-part.js';
+import { checkPerSensor } from './sensor-tables.js';
 
 /** The file that makes a folder a partial ingest (beside its `part-<k>/` folders of day tables). */
 export const INGEST_PARTIAL_FILE = 'ingest-partial.json';
@@ -46,6 +48,8 @@ export interface IngestPartial {
   onError: string;
   /** Reader options (`--tz`, `--attack`); absent in partials of older aiplab versions, which took none. */
   reader?: ReaderOptions;
+  /** `--per-sensor`: its parts wrote per-sensor day tables too (absent when not). */
+  perSensor?: true;
   /** The day files/folders it read: `--from` .. `--to` (null: open). */
   range: { from: string | null; to: string | null };
   /** Every input file the inputs expand to, in reading order (a merge checks each is read by exactly one partial). */
@@ -90,6 +94,7 @@ export async function ingestPartial(
     if (day !== undefined && !isDay(day))
       throw new UsageError(`${flag} must be a date YYYY-MM-DD, not '${day}'`);
   const reader = checkReaderOptions(format, options.reader);
+  checkPerSensor(format.name, options.perSensor);
   const from = options.from ?? null;
   const to = options.to ?? null;
   if (from !== null && to !== null && from > to) throw new UsageError('--from is after --to');
@@ -145,6 +150,7 @@ export async function ingestPartial(
       onError,
       reader,
       tmpDir: join(tmp, `part-${k}`),
+      ...(options.perSensor ? { perSensor: true } : {}),
     });
     for (let k = 0; k < planned.length; k++) await mkdir(partOptions(k).tmpDir, { recursive: true });
     const results =
@@ -161,6 +167,7 @@ export async function ingestPartial(
         : null,
       onError,
       reader,
+      ...(options.perSensor ? { perSensor: true as const } : {}),
       range: { from, to },
       inputFiles: files.map((f) => ({ path: f.display, bytes: f.bytes, day: f.coversDay ?? null })),
       warnings,
@@ -244,6 +251,7 @@ export async function mergeIngestPartials(dirs: string[], out: string): Promise<
     if (p.onError !== head.p.onError) throw differs('--on-error');
     if (JSON.stringify(p.reader ?? {}) !== JSON.stringify(head.p.reader ?? {}))
       throw differs('the reader options (--tz, --attack)');
+    if (p.perSensor !== head.p.perSensor) throw differs('--per-sensor');
     if (JSON.stringify(p.inputFiles) !== files) throw differs('the input files');
   }
   const readBy: (number | undefined)[] = head.p.inputFiles.map(() => undefined);
@@ -280,6 +288,10 @@ export async function mergeIngestPartials(dirs: string[], out: string): Promise<
       const dir = join(scratchOf(next), `part-${k}`);
       await mkdir(dir);
       for (const e of p.result.entries) await copyFile(join(p.dir, e.file), join(dir, e.file));
+      for (const e of (p.result.sensors ?? []).flatMap((s) => s.entries)) {
+        await mkdir(dirname(join(dir, e.file)), { recursive: true });
+        await copyFile(join(p.dir, e.file), join(dir, e.file));
+      }
       partDirs.push(dir);
     }
     return await commitDataset(out, next, {
@@ -288,7 +300,11 @@ export async function mergeIngestPartials(dirs: string[], out: string): Promise<
       reader: head.p.reader ?? {},
       from: undefined,
       to: undefined,
-      parts: parts.map((p) => p.result),
+      // A partial keeps every IP's rows: the rule of the whole day applies to the whole ingest's parts (on the copies).
+      parts: keepLoggedIn(
+        parts.map((p) => p.result),
+        partDirs,
+      ),
       partDirs,
       warnings: head.p.warnings,
     });

@@ -9,6 +9,7 @@ import {
 } from '../days/dataset-replace.js';
 import { recordDayTables, VERIFIED_FILE } from '../days/dataset-verify.js';
 import { type DatasetManifest, MANIFEST_FILE, MANIFEST_VERSION } from '../days/manifest.js';
+import { SENSORS_FOLDER } from '../days/sensor-dirs.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
@@ -18,8 +19,10 @@ import type { ReaderOptions } from './formats/input-format.js';
 import { checkReaderOptions, getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { expandInputs } from './input-files.js';
+import { asideOf, commitLoginAside, LOGIN_ASIDE_FOLDER } from './login-filter.js';
 import { mergeParts, mergeSkips, readParts, readPlan, splitRuns } from './parallel-parts.js';
 import type { PartOptions, PartResult } from './read-part.js';
+import { checkPerSensor } from './sensor-tables.js';
 import type { OnError } from './skips.js';
 
 export interface IngestOptions {
@@ -40,6 +43,12 @@ export interface IngestOptions {
   /** Reader options the format takes (`tz` for nfdump, `attack` for Cowrie); recorded in the manifest. */
   reader?: ReaderOptions | undefined;
   /**
+   * Also write a day table per sensor, `sensors/<dir>/attacks.YYYY-MM-DD.csv.gz`, listed in the manifest's `sensors`
+   * (docs/sensors.md): the honeypot a flow went to (flow formats), the `sensor` field of a Cowrie event. Not for aip
+   * input, whose day tables name no sensor. @default false
+   */
+  perSensor?: boolean | undefined;
+  /**
    * Worker threads reading the input in parallel, each a contiguous run of files (whole Zeek day folders where it
    * can). @default 2 on a machine with 2+ cores when the input is at least 64 MB, else 1
    */
@@ -59,6 +68,7 @@ export interface IngestResult {
  * sibling folder and put in the place of the old one only when the whole input was read (commitDataset), so an
  * interrupted or failed run leaves the previous dataset (or nothing) behind, never a partial file or a mix of old and
  * new. The same input gives byte-identical files (the hidden `.aiplab-verified.json` aside: it records mtimes).
+ * With `perSensor`, each sensor's day tables too, under `sensors/` (mergeSensorParts, docs/sensors.md).
  */
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const format = getInputFormat(options.format);
@@ -70,6 +80,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const to = optionalDay(options.to, '--to');
   if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is after --to');
   const reader = checkReaderOptions(format, options.reader);
+  checkPerSensor(format.name, options.perSensor);
   if (format.needsHoneypots && !options.honeypots) {
     throw new UsageError(
       `${format.name} input needs --honeypots <csv>: attacks are flows to a listed honeypot`,
@@ -102,6 +113,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       onError,
       reader,
       tmpDir: join(tmpDir, `part-${k}`),
+      ...(options.perSensor ? { perSensor: true } : {}),
     });
     for (let k = 0; k < runs.length; k++) await mkdir(partOptions(k).tmpDir, { recursive: true });
     const parts = await readParts(
@@ -146,8 +158,8 @@ export interface DatasetParts {
 /**
  * Joins the parts' day tables (mergeParts) into the new dataset folder `next` (startDatasetFolder; its scratch folder
  * takes the days two parts wrote), then puts it in the place of `out` atomically (replaceDatasetFolder): day files
- * first, then the record of their hashes, then manifest.json last (a next folder with its manifest is complete), then
- * the renames. What an existing `out` holds beside the dataset itself (files of the user's) is copied over. Used by
+ * first (then the sensors' day files, when the parts have them: mergeSensorParts), then the record of their hashes,
+ * then manifest.json last (a next folder with its manifest is complete), then the renames. What an existing `out` holds beside the dataset itself (files of the user's) is copied over. Used by
  * ingest and by the merge of partial ingests, so both write the same folder.
  */
 export async function commitDataset(out: string, next: string, d: DatasetParts): Promise<DatasetManifest> {
@@ -178,16 +190,26 @@ export async function commitDataset(out: string, next: string, d: DatasetParts):
     attackFlows: days.reduce((a, x) => a + x.flows, 0),
     skipped: mergeSkips(parts),
     warnings,
+    ...(merged.sensors ? { sensors: merged.sensors.sensors } : {}),
   };
   // Commit: day files first, then the manifest that names them, then the swap (AIPLAB_CRASH_AT: a test hook).
   for (const [k, x] of days.entries()) {
     await rename(merged.paths.get(x.date)!, join(next, x.file));
     if (k === 0) crashPoint('next-first-day');
   }
+  const sensorDays = merged.sensors?.sensors.flatMap((s) => s.days) ?? [];
+  if (merged.sensors) {
+    for (const s of merged.sensors.sensors)
+      await mkdir(join(next, SENSORS_FOLDER, s.dir), { recursive: true });
+    for (const x of sensorDays) await rename(merged.sensors.paths.get(x.file)!, join(next, x.file));
+  }
+  // Cowrie --attack login-success: the rows removed from the last days, for a later append (login-filter.ts).
+  if (parts.some((p) => p.loggedIn !== undefined))
+    await commitLoginAside(asideOf(d.partDirs[0]!), next, inputs);
   await carryOver(out, next);
   await rm(scratch, { recursive: true, force: true });
   crashPoint('next-days');
-  await recordDayTables(next, days);
+  await recordDayTables(next, [...days, ...sensorDays]);
   await writeFileAtomic(join(next, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   crashPoint('next-complete');
   await replaceDatasetFolder(out, next);
@@ -199,6 +221,8 @@ function ingestOwns(name: string): boolean {
   return (
     name === MANIFEST_FILE ||
     name === VERIFIED_FILE ||
+    name === SENSORS_FOLDER ||
+    name === LOGIN_ASIDE_FOLDER ||
     /^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) ||
     /^\.aiplab-tmp-\d+$/.test(name) || // an older aiplab's scratch folder
     /^\..+\.tmp$/.test(name) // writeFileAtomic's temporary files

@@ -14,8 +14,10 @@ import { spanDays } from './attack-collector.js';
 import { COLUMN_NAMES, DayAggregator, OK } from './day-aggregator.js';
 import type { InputFile } from './input-files.js';
 import { IpInterner } from './ip-interner.js';
+import { keepLoggedIn } from './login-filter.js';
 import { type PartOptions, type PartResult, readPart } from './read-part.js';
 import { sumTooLarge } from './record-domains.js';
+import { type MergedSensors, mergeSensorParts } from './sensor-tables.js';
 
 /** Below this much input a worker's start-up (~0.3 s) costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 64 << 20;
@@ -47,17 +49,22 @@ export function splitRuns(files: InputFile[], n: number): InputFile[][] {
  * Reads the parts of an ingest: one part on the calling thread, several each in a worker thread of their own (the
  * calling thread only waits: its heap holds whatever the program has loaded, and the garbage collections the read
  * buffers cause cost a worker's small heap much less). Waits for every part; the error reported is that of the
- * first failing part in file order (deterministic).
+ * first failing part in file order (deterministic). When the parts are those of a whole ingest (`whole`), a rule
+ * only the whole day decides is applied to them here (Cowrie `--attack login-success`: keepLoggedIn); an append
+ * (ingestAppend) applies it itself, with what the dataset kept for it.
  */
 export async function readParts(
   options: PartOptions[],
   onRawBytes?: (n: number) => void,
+  whole = true,
 ): Promise<PartResult[]> {
-  if (options.length <= 1) return Promise.all(options.map((o) => readPart(o, onRawBytes)));
+  const dirs = options.map((o) => o.tmpDir);
+  const rule = (parts: PartResult[]) => (whole ? keepLoggedIn(parts, dirs) : parts);
+  if (options.length <= 1) return rule(await Promise.all(options.map((o) => readPart(o, onRawBytes))));
   const settled = await Promise.allSettled(options.map((o) => readPartInWorker(o, onRawBytes)));
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<PartResult>).value);
+  return rule(settled.map((r) => (r as PromiseFulfilledResult<PartResult>).value));
 }
 
 /** Runs readPart in a worker thread (src/ingest/ingest-worker.mjs), forwarding progress and rethrowing its error. */
@@ -145,7 +152,7 @@ export function mergeParts(
   tmpDir: string,
   from: number | undefined,
   to: number | undefined,
-): { days: DayEntry[]; missingDays: string[]; paths: Map<string, string> } {
+): { days: DayEntry[]; missingDays: string[]; paths: Map<string, string>; sensors?: MergedSensors } {
   const byDay = new Map<number, { entry: DayEntry; path: string }[]>();
   parts.forEach((part, k) => {
     for (const entry of part.entries) {
@@ -180,7 +187,9 @@ export function mergeParts(
   }
   const covered = [...new Set(parts.flatMap((p) => p.covered))].sort((a, b) => a - b);
   const { days, missingDays } = spanDays(entries, from ?? covered[0], to ?? covered[covered.length - 1]);
-  return { days, missingDays, paths };
+  // --per-sensor: the sensors' tables of the dataset's days (sensor-tables.ts).
+  if (!parts.some((p) => p.sensors !== undefined)) return { days, missingDays, paths };
+  return { days, missingDays, paths, sensors: mergeSensorParts(parts, partDirs, tmpDir, days, paths) };
 }
 
 /**

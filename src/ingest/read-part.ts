@@ -5,6 +5,8 @@ import type { ReaderOptions } from './formats/input-format.js';
 import { getInputFormat } from './formats/registry.js';
 import type { HoneypotList } from './honeypots.js';
 import { cancelPrefetch, type InputFile, prefetchFile } from './input-files.js';
+import { loginDaysRecord } from './login-filter.js';
+import { type PartSensor, UNKNOWN_SENSOR } from './sensor-tables.js';
 import { type OnError, SkipCounter } from './skips.js';
 
 export interface PartOptions {
@@ -19,6 +21,8 @@ export interface PartOptions {
   reader: ReaderOptions;
   /** Where this part writes its day tables. */
   tmpDir: string;
+  /** Also write per-sensor day tables (`ingest --per-sensor`). @default false */
+  perSensor?: boolean;
 }
 
 /** What reading a run of input files gave: day tables written to `tmpDir`, and the books. */
@@ -32,6 +36,13 @@ export interface PartResult {
   records: number;
   reopened: number;
   warnings: string[];
+  /** --per-sensor: the sensors this part saw, each with its day tables (files relative to tmpDir). */
+  sensors?: PartSensor[];
+  /**
+   * Cowrie `--attack login-success`: per date, the IPs that logged in (login-filter.ts); the tables still hold every
+   * IP, for the merge of the whole ingest's parts to filter. Absent otherwise.
+   */
+  loggedIn?: Record<string, string[]>;
 }
 
 /**
@@ -48,6 +59,7 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
     to: options.to,
     skips,
     tmpDir: options.tmpDir,
+    ...(options.perSensor ? { perSensor: true } : {}),
   });
   const warnings: string[] = [];
   const inputs: InputFileEntry[] = [];
@@ -71,6 +83,11 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
       const covers = file.coversDay !== undefined ? parseDay(file.coversDay) : undefined;
       if (covers !== undefined) collector.cover(covers);
       inputs.push({ path: file.display, bytes: stats.bytes, sha256: stats.sha256, lines: stats.lines });
+      const noSensor = collector.takeNoSensor();
+      if (noSensor > 0)
+        warnings.push(
+          `${file.display}: ${noSensor} record(s) name no sensor: counted as sensor '${UNKNOWN_SENSOR}' (--per-sensor)`,
+        );
       // Day folders arrive in order: once every remaining file belongs to a later folder, days before the
       // previous one can take no more records (a file can spill a little into the next or previous UTC day).
       const next = earliestLater[k + 1]!;
@@ -79,7 +96,7 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
   } finally {
     cancelPrefetch();
   }
-  const { entries, covered } = collector.finishPart();
+  const { entries, covered, sensors } = collector.finishPart();
   const report = skips.report();
   return {
     entries,
@@ -91,5 +108,7 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
     records: collector.records,
     reopened: collector.reopened,
     warnings,
+    ...(sensors !== undefined ? { sensors } : {}),
+    ...(collector.loggedIn !== undefined ? { loggedIn: loginDaysRecord(collector.loggedIn) } : {}),
   };
 }

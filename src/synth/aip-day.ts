@@ -1,11 +1,15 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { gzip } from 'node:zlib';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { sha256 } from '../util/sha256.js';
 import { type DayActors, type DayCounts, type DayWorld, dayRows, simulateDay } from './day-sim.js';
 import { DaySums, dayTableCsvBytes } from './day-table-bytes.js';
 import { ConnFields } from './flows.js';
 import { Rng } from './rng.js';
+import { SensorSums, type SensorTableBytes, sensorTablesCsv } from './sensor-sums.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -19,6 +23,8 @@ export interface AipDayJob {
   state: readonly number[];
   day: DayActors;
   world: DayWorld;
+  /** With world.sensors: per honeypot, where its table of the day goes (absolute), if it has one. */
+  sensorPaths?: string[];
 }
 
 export interface AipDayResult {
@@ -26,24 +32,63 @@ export interface AipDayResult {
   /** Indices of the day's attackers that are rows of its day table. */
   rows: Int32Array;
   counts: DayCounts;
+  /** With world.sensors: the day table's sha256, and each honeypot's table with a row (ascending honeypot). */
+  sha256?: string;
+  sensors?: { hp: number; rows: number; flows: number; sha256: string }[];
+}
+
+/** A simulated day, ready to write. */
+export interface MadeDay {
+  result: AipDayResult;
+  csv: Buffer;
+  sensors?: SensorTableBytes[];
 }
 
 /** Makes aip day tables: a day's simulation from stream A alone, then its CSV, gzip-compressed (level 6, as ingest). */
 export class AipDayMaker {
   private readonly sums = new DaySums();
   private readonly f = new ConnFields();
+  private readonly sensorSums = new SensorSums();
 
-  /** Simulates the day and formats its table (synchronous; the scratch sums are free again when it returns). */
-  simulate(job: AipDayJob): { result: AipDayResult; csv: Buffer } {
-    const counts = simulateDay(Rng.fromState(job.state), job.day, job.world, this.sums, this.f);
+  /**
+   * Simulates the day and formats its table, and with world.sensors its sensors' tables (synchronous; the scratch
+   * sums are free again when it returns).
+   */
+  simulate(job: AipDayJob): MadeDay {
+    const sensors = job.world.sensors === true ? this.sensorSums : undefined;
+    const counts = simulateDay(
+      Rng.fromState(job.state),
+      job.day,
+      job.world,
+      this.sums,
+      this.f,
+      undefined,
+      sensors,
+    );
     const rows = dayRows(this.sums, job.day.count);
     const csv = dayTableCsvBytes(job.day, rows, this.sums);
-    return { result: { d: job.d, rows, counts }, csv };
+    const made: MadeDay = { result: { d: job.d, rows, counts }, csv };
+    if (sensors !== undefined) made.sensors = sensorTablesCsv(job.day, sensors);
+    return made;
   }
 
-  /** Compresses (on libuv's thread pool) and writes atomically. */
-  async write(path: string, csv: Buffer): Promise<void> {
-    await writeFileAtomic(path, await gzipAsync(csv, { level: 6 }));
+  /**
+   * Compresses (on libuv's thread pool) and writes atomically the day's table and its sensors' tables; the result,
+   * with the sha256 of each file where there are sensors.
+   */
+  async write(job: AipDayJob, made: MadeDay): Promise<AipDayResult> {
+    const gz = await gzipAsync(made.csv, { level: 6 });
+    await writeFileAtomic(job.path, gz);
+    if (made.sensors === undefined) return made.result;
+    const sensors: NonNullable<AipDayResult['sensors']> = [];
+    for (const t of made.sensors) {
+      const path = job.sensorPaths![t.hp]!;
+      const sgz = await gzipAsync(t.csv, { level: 6 });
+      await mkdir(dirname(path), { recursive: true });
+      await writeFileAtomic(path, sgz);
+      sensors.push({ hp: t.hp, rows: t.rows, flows: t.flows, sha256: sha256(sgz) });
+    }
+    return { ...made.result, sha256: sha256(gz), sensors };
   }
 }
 

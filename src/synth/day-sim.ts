@@ -2,6 +2,7 @@ import type { DaySums } from './day-table-bytes.js';
 import { attackCore, type ConnFields } from './flows.js';
 import { type Actor, ActorClass, DAILY_SIGMA, INTENSITY } from './population.js';
 import type { Rng } from './rng.js';
+import type { SensorSums } from './sensor-sums.js';
 
 /** Extra records per attack flow that hit unlisted neighbours of the honeypots. */
 export const DARK_RATE = 0.045;
@@ -60,6 +61,12 @@ export interface DayWorld {
   operating: Uint8Array;
   /** Flows per attacker-day = scale × intensity × daily log-normal factor. */
   scale: number;
+  /**
+   * SynthOptions.sensorOverlap given: every flow's honeypot is drawn from stream A (so the per-sensor sums are known
+   * without the Zeek records), and an actor with more than one honeypot sends at least two flows a day, its first to
+   * its home honeypot and its second to another.
+   */
+  sensors?: boolean;
 }
 
 /** What a day's simulation counts. */
@@ -180,6 +187,7 @@ function activityWindow(r: Rng, cls: number, flows: number): number {
  * With `zeek`, every attack and dark record is also placed in time from stream T (activity window, timestamp, the
  * honeypot hit where A did not draw it) and kept with its core in `zeek.buf`, for the Zeek writer. The draws from A
  * are the same with or without it, so day tables made without it are exactly what ingesting the Zeek logs gives.
+ * With `sensorSums` (and world.sensors), the sums per actor and honeypot too: the sensors' day tables.
  */
 export function simulateDay(
   A: Rng,
@@ -188,8 +196,11 @@ export function simulateDay(
   sums: DaySums,
   f: ConnFields,
   zeek?: { T: Rng; buf: DayBuffers },
+  sensorSums?: SensorSums,
 ): DayCounts {
   const { h4, h6, operating, scale } = world;
+  const sensors = world.sensors === true;
+  sensorSums?.start(h4 + h6);
   let famIdle4 = false;
   let famIdle6 = false;
   for (let h = 0; h < h4 + h6; h++) {
@@ -209,18 +220,20 @@ export function simulateDay(
   for (let j = 0; j < m; j++) {
     const c = cls[j]! as ActorClass;
     const v6 = isV6[j] === 1;
+    const start = hpStart[j]!;
+    const span = hpCount[j]!;
+    const roams = sensors && span > 1;
     const flows = Math.min(
       CAPS[c]!,
-      Math.max(1, Math.round(scale * intensity[j]! * A.lognormal(1, DAILY_SIGMA))),
+      Math.max(roams ? 2 : 1, Math.round(scale * intensity[j]! * A.lognormal(1, DAILY_SIGMA))),
     );
     const darkHere = A.poisson(flows * DARK_RATE);
     const famBase = v6 ? h4 : 0;
     const famCount = v6 ? h6 : h4;
-    const start = hpStart[j]!;
-    const span = hpCount[j]!;
-    // The honeypot hit matters to the sums only where a honeypot in the actor's range is not operating yet.
-    let drawHp = false;
-    if (v6 ? famIdle6 : famIdle4) {
+    // The honeypot hit matters to the sums only where a honeypot in the actor's range is not operating yet (or, with
+    // sensors, always).
+    let drawHp = sensors;
+    if (!drawHp && (v6 ? famIdle6 : famIdle4)) {
       for (let k = 0; k < span && !drawHp; k++) drawHp = operating[famBase + ((start + k) % famCount)] !== 1;
     }
     let startUs = 0;
@@ -236,14 +249,21 @@ export function simulateDay(
     let sBytes = 0;
     for (let k = 0; k < flows; k++) {
       let hp = -1;
-      if (drawHp) hp = famBase + ((start + A.below(span)) % famCount);
+      if (sensors) {
+        // Home first, then another of the range, then any of it.
+        let x = 0;
+        if (roams) x = k === 0 ? 0 : k === 1 ? 1 + A.below(span - 1) : A.below(span);
+        hp = famBase + ((start + x) % famCount);
+      } else if (drawHp) hp = famBase + ((start + A.below(span)) % famCount);
       else if (T !== undefined) hp = famBase + ((start + T.below(span)) % famCount);
       attackCore(A, f, c, v6);
       if (hp < 0 || operating[hp] === 1) {
         sFlows++;
-        if (f.durationUs > 0) sDurUs += f.durationUs;
+        const durUs = f.durationUs > 0 ? f.durationUs : 0;
+        sDurUs += durUs;
         sPkts += f.origPkts;
         sBytes += f.origIpBytes;
+        sensorSums?.add(hp, durUs, f.origPkts, f.origIpBytes);
       } else {
         beforeStart++;
       }
@@ -269,6 +289,7 @@ export function simulateDay(
         n++;
       }
     }
+    sensorSums?.endActor(j);
     sums.flows[j] = sFlows;
     sums.durUs[j] = sDurUs;
     sums.packets[j] = sPkts;

@@ -104,6 +104,8 @@ export class Population {
     /** Day index of the first simulated day (negative: burn-in) and one past the last. */
     firstDay: number,
     private readonly endDay: number,
+    /** SynthOptions.sensorOverlap: undefined spreads attackers as ever. */
+    private readonly sensorOverlap?: number,
   ) {
     const size = Math.round((CLASS_SHARE[ActorClass.Persistent] * attackersPerDay) / PERSISTENT_DAILY);
     for (let i = 0; i < size; i++) this.persistent.push(this.newActor(ActorClass.Persistent));
@@ -118,7 +120,8 @@ export class Population {
     const famCount = v6 ? this.families.v6 : this.families.v4;
     const { median, sigma } = INTENSITY[cls]!;
     let hpCount: number;
-    if (cls === ActorClass.Persistent) hpCount = famCount;
+    if (this.sensorOverlap !== undefined) hpCount = this.sensorSpan(cls, famCount);
+    else if (cls === ActorClass.Persistent) hpCount = famCount;
     else
       hpCount = Math.min(
         famCount,
@@ -138,6 +141,22 @@ export class Population {
       port,
       seen: -1,
     };
+  }
+
+  /**
+   * With sensorOverlap: the honeypots an actor hits, from its home one (hpStart). A share sensorOverlap of actors
+   * roam: a persistent scanner all of its family's honeypots, any other at least 2 (its home and more, as many as
+   * without the option plus one); the others only their home honeypot. A family with one honeypot leaves no room to
+   * roam.
+   */
+  private sensorSpan(cls: ActorClass, famCount: number): number {
+    const r = this.rng;
+    if (!(r.float() < this.sensorOverlap!) || famCount < 2) return 1;
+    if (cls === ActorClass.Persistent) return famCount;
+    return Math.min(
+      famCount,
+      2 + Math.floor(-Math.log(1 - r.float()) * (cls === ActorClass.OneShot ? 1 : 2.5)),
+    );
   }
 
   private schedule(day: number, actor: Actor): void {

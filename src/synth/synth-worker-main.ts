@@ -13,9 +13,9 @@ const fail = (d: number, error: unknown) => {
 };
 port.on('message', (job: AipDayJob) => {
   try {
-    const { result, csv } = maker.simulate(job);
-    maker.write(job.path, csv).then(
-      () => port.postMessage({ type: 'done', d: job.d, result }, [result.rows.buffer as ArrayBuffer]),
+    const made = maker.simulate(job);
+    maker.write(job, made).then(
+      (result) => port.postMessage({ type: 'done', d: job.d, result }, [result.rows.buffer as ArrayBuffer]),
       (error: unknown) => fail(job.d, error),
     );
   } catch (error) {

@@ -1,10 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { dayTableFileName } from '../days/day-table.js';
+import { SENSORS_FOLDER, sensorDirs } from '../days/sensor-dirs.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { formatDay, parseDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
 import { checkOutputFolder } from '../util/output-path.js';
+import { sha256 } from '../util/sha256.js';
 import { VERSION } from '../version.js';
 import {
   AddressAllocator,
@@ -18,7 +21,7 @@ import {
   RESOLVER_IPV4,
   RESOLVER_IPV6,
 } from './addresses.js';
-import { AipDayMaker, type AipDayResult, AipWorkerPool } from './aip-day.js';
+import { type AipDayJob, AipDayMaker, type AipDayResult, AipWorkerPool } from './aip-day.js';
 import {
   DAY_US,
   DayBuffers,
@@ -40,6 +43,7 @@ import {
 } from './flows.js';
 import { type Actor, actorIp, Population, unscaledMeanFlows } from './population.js';
 import { Rng } from './rng.js';
+import { writeSensorManifest } from './sensor-manifest.js';
 import { SYNTH_MARKER, SynthStaging, synthMarkerText } from './synth-output.js';
 import {
   AsciiChunk,
@@ -92,6 +96,15 @@ export interface SynthOptions {
    * else 0
    */
   workers?: number;
+  /**
+   * Per-sensor attackers (the honeypots are the sensors, as `ingest --per-sensor` sees them): each attacker has a
+   * home honeypot, and only this share of attackers hits others too (at least two honeypots a day, a persistent
+   * scanner all of its address family's); the rest hit their home honeypot alone, so 0 gives disjoint sensors. With
+   * it, `aip` also writes what `ingest --per-sensor` makes of the zeek output: `sensors/<dir>/attacks.YYYY-MM-DD.csv.gz`
+   * and a `manifest.json` listing them (docs/sensors.md). A number from 0 to 1. @default undefined: attackers spread
+   * over honeypots as without sensors (today's output, byte for byte)
+   */
+  sensorOverlap?: number;
   /** Called after each simulated day. */
   onProgress?: (doneDays: number, totalDays: number) => void;
   /**
@@ -205,6 +218,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
     gzipLevel = SYNTH_DEFAULTS.gzipLevel,
     onProgress,
     signal,
+    sensorOverlap,
   } = options;
   checkInt('days', days, 1, 100_000);
   checkInt('attackersPerDay', attackersPerDay, 1, 100_000_000);
@@ -226,6 +240,11 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
   if (!(Number.isFinite(meanFlowsPerAttacker) && meanFlowsPerAttacker >= 1)) {
     throw new UsageError(`option 'meanFlowsPerAttacker' must be a number ≥ 1, got ${meanFlowsPerAttacker}`);
   }
+  if (
+    sensorOverlap !== undefined &&
+    !(typeof sensorOverlap === 'number' && sensorOverlap >= 0 && sensorOverlap <= 1)
+  )
+    throw new UsageError(`option 'sensorOverlap' must be a number from 0 to 1, got ${String(sensorOverlap)}`);
   if (typeof out !== 'string' || out === '') throw new UsageError(`option 'out' must name a folder`);
   await checkOutputFolder(out, { flag: 'out', purpose: 'the synthetic data', viaSibling: true });
   signal?.throwIfAborted();
@@ -242,6 +261,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthReport> {
       startDate,
       meanFlowsPerAttacker,
       gzipLevel,
+      ...(sensorOverlap !== undefined ? { sensorOverlap } : {}),
     };
     const report = await synthesizeInto(staging.dir, { ...settings, day0, workers, onProgress, signal });
     const { files, out: _staging, ...summary } = report;
@@ -269,6 +289,7 @@ interface ResolvedSynthOptions {
   day0: number;
   meanFlowsPerAttacker: number;
   gzipLevel: number;
+  sensorOverlap?: number;
   workers: number;
   onProgress: ((doneDays: number, totalDays: number) => void) | undefined;
   signal: AbortSignal | undefined;
@@ -289,8 +310,10 @@ async function synthesizeInto(outDir: string, options: ResolvedSynthOptions): Pr
     workers,
     onProgress,
     signal,
+    sensorOverlap,
   } = options;
   const zeek = format === 'zeek';
+  const sensors = sensorOverlap !== undefined;
 
   const rng = Rng.fromSeed(seed);
   const uidRng = rng.fork();
@@ -312,7 +335,15 @@ async function synthesizeInto(outDir: string, options: ResolvedSynthOptions): Pr
     start: formatDay(hpStartDay[i]!),
   }));
 
-  const population = new Population(rng, addresses, attackersPerDay, { v4: h4, v6: h6 }, -BURN_IN_DAYS, days);
+  const population = new Population(
+    rng,
+    addresses,
+    attackersPerDay,
+    { v4: h4, v6: h6 },
+    -BURN_IN_DAYS,
+    days,
+    sensorOverlap,
+  );
   for (let d = -BURN_IN_DAYS; d < 0; d++) population.next();
   const scale = meanFlowsPerAttacker / unscaledMeanFlows();
 
@@ -370,7 +401,7 @@ async function synthesizeInto(outDir: string, options: ResolvedSynthOptions): Pr
   const nextDay = (d: number) => {
     const active = population.next();
     const operating = Uint8Array.from(hpStartDay, (s) => (s <= day0 + d ? 1 : 0));
-    const world: DayWorld = { h4, h6, operating, scale };
+    const world: DayWorld = { h4, h6, operating, scale, ...(sensors ? { sensors: true } : {}) };
     const A = dayStreams.fork();
     const T = A.fork();
     const B = T.fork();
@@ -378,6 +409,12 @@ async function synthesizeInto(outDir: string, options: ResolvedSynthOptions): Pr
     dayStreams = B.fork();
     return { active, world, A, T, B };
   };
+
+  /** With sensors (aip): the written days' results, for the manifest. */
+  const aipResults: AipDayResult[] = [];
+  /** Each honeypot's folder under sensors/ (sensorDirs of the honeypot addresses, as ingest names them). */
+  const dirs = sensorDirs(hpIp);
+  const sensorDir = sensors ? hpIp.map((ip) => dirs.get(ip)!) : [];
 
   if (zeek) {
     await writeZeekDays();
@@ -394,19 +431,26 @@ async function synthesizeInto(outDir: string, options: ResolvedSynthOptions): Pr
       const { active, result } = inflight.shift()!;
       const r = await result;
       finishDay(r.d, active, r.rows, r.counts);
+      if (sensors) aipResults.push(r);
     };
     try {
       for (let d = 0; d < days; d++) {
         signal?.throwIfAborted();
         const { active, world, A } = nextDay(d);
-        const rel = `attacks.${formatDay(day0 + d)}.csv.gz`;
-        const job = { d, path: join(outDir, rel), state: A.state(), day: packActors(active), world };
+        const rel = dayTableFileName(formatDay(day0 + d));
+        const job: AipDayJob = {
+          d,
+          path: join(outDir, rel),
+          state: A.state(),
+          day: packActors(active),
+          world,
+        };
+        if (sensors) job.sensorPaths = sensorDir.map((dir) => join(outDir, SENSORS_FOLDER, dir, rel));
         let result: Promise<AipDayResult>;
         if (pool !== undefined) {
           result = pool.run(job);
         } else {
-          const made = maker!.simulate(job);
-          result = maker!.write(job.path, made.csv).then(() => made.result);
+          result = maker!.write(job, maker!.simulate(job));
         }
         // Failures surface when awaited in day order; this only keeps them from being reported unhandled before.
         result.catch(() => {});
@@ -548,6 +592,16 @@ async function synthesizeInto(outDir: string, options: ResolvedSynthOptions): Pr
   files.push('honeypots.csv');
 
   decoys.total = decoys.toNonHoneypot + decoys.fromHoneypot + decoys.beforeHoneypotStart;
+  if (sensors && !zeek)
+    await writeSensorManifest(outDir, {
+      results: aipResults,
+      dates: perDay.map((p) => p.date),
+      hpIp,
+      sensorDir,
+      honeypots: { path: 'honeypots.csv', sha256: sha256(honeypotCsv), count: honeypots },
+      records,
+      files,
+    });
   return {
     format,
     out: outDir,

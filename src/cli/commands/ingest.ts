@@ -14,6 +14,7 @@ interface IngestFlags {
   partial?: boolean;
   tz?: string;
   attack?: string;
+  perSensor?: boolean;
 }
 
 export function registerIngest(program: Command): void {
@@ -47,6 +48,10 @@ export function registerIngest(program: Command): void {
       '--attack <rule>',
       'which records are attacks (cowrie: connections, every session [default]; login-success, only IPs that logged in that day)',
     )
+    .option(
+      '--per-sensor',
+      'also write a day table per sensor, sensors/<sensor>/attacks.YYYY-MM-DD.csv.gz (the honeypot address; Cowrie: its sensor field); see docs/sensors.md',
+    )
     .option('-q, --quiet', 'no progress bar, no summary')
     .option(
       '--partial',
@@ -68,6 +73,7 @@ export function registerIngest(program: Command): void {
         to: flags.to,
         onError: flags.onError,
         reader: { tz: flags.tz, attack: flags.attack },
+        ...(flags.perSensor ? { perSensor: true } : {}),
       };
       if (flags.partial) {
         const { ingestPartialCommand } = await import('./shard.js');
@@ -89,6 +95,14 @@ export function registerIngest(program: Command): void {
         `ingested ${m.inputs.length} ${m.format} file(s): ${m.records} records, ${m.attackFlows} attack flows`,
         `wrote ${m.days.length} day table(s) ${m.from ?? ''}..${m.to ?? ''} to ${result.out} (${rows} IP-day rows${empty ? `, ${empty} empty day(s)` : ''})`,
       ];
+      if (m.sensors) {
+        const ids = m.sensors.map((s) => s.id);
+        const named =
+          ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, … (${ids.length - 10} more)` : ids.join(', ');
+        lines.push(
+          `wrote the day tables of ${ids.length} sensor(s) under sensors/${named ? `: ${named}` : ''}`,
+        );
+      }
       if (m.missingDays.length > 0) lines.push(`missing days (no input): ${m.missingDays.join(', ')}`);
       for (const [reason, n] of Object.entries(m.skipped.dropped)) lines.push(`dropped ${n}: ${reason}`);
       for (const [reason, n] of Object.entries(m.skipped.malformed)) {

@@ -13,6 +13,7 @@ interface SynthFlags {
   format: string;
   startDate: string;
   meanFlows: string;
+  sensorOverlap?: string;
   quiet?: boolean;
 }
 
@@ -20,6 +21,13 @@ function integer(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
     throw new UsageError(`${flag} must be a whole number, not '${value}'`);
+  return n;
+}
+
+function share(value: string): number {
+  const n = Number(value);
+  if (!/^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(value) || !(n >= 0 && n <= 1))
+    throw new UsageError(`--sensor-overlap must be a number from 0 to 1, not '${value}'`);
   return n;
 }
 
@@ -41,6 +49,10 @@ export function registerSynth(program: Command): void {
     .option('--format <zeek|aip>', 'zeek: conn logs; aip: the day tables ingest would make of them', 'zeek')
     .option('--start-date <YYYY-MM-DD>', 'first simulated day')
     .option('--mean-flows <F>', 'mean attack flows per attacker per day')
+    .option(
+      '--sensor-overlap <p>',
+      'share (0..1) of attackers that hit more than their home honeypot; each honeypot is a sensor (docs/sensors.md)',
+    )
     .option('-q, --quiet', 'no progress bar, no summary')
     .action(async (flags: SynthFlags) => {
       const quiet = Boolean(flags.quiet || program.opts().quiet);
@@ -68,6 +80,7 @@ export function registerSynth(program: Command): void {
             format: flags.format as SynthFormat,
             startDate: flags.startDate,
             meanFlowsPerAttacker: Number(flags.meanFlows),
+            ...(flags.sensorOverlap === undefined ? {} : { sensorOverlap: share(flags.sensorOverlap) }),
             onProgress: (done, total) => progress.update(done, total),
             signal,
           }),

@@ -1,5 +1,6 @@
 import { streamFile } from '../input-files.js';
 import { LineScanner } from '../line-scanner.js';
+import { loginDaysOf, noteLogin } from '../login-filter.js';
 import {
   BAD_DURATION,
   BAD_PORT,
@@ -18,15 +19,23 @@ import { epochSeconds } from './zeek-conn-json.js';
  * mapping of ../shared/data/README.md, so the day tables equal the AIP reference. Durations are summed as whole
  * microseconds; values outside their field's domain (record-domains.ts: ports where present, durations, the time) are
  * counted, located skips.
+ *
+ * Which IPs are attackers (`--attack`): `connections` (the default), every IP that connected; `login-success`, on
+ * each UTC day only the IPs with a `cowrie.login.success` event that day, with all their records of the day (the rule
+ * of a DIY threat feed: attackers that got in). The latter is applied once the whole ingest is read
+ * (login-filter.ts); the rows removed are counted as the drop 'no cowrie.login.success that day'. See
+ * docs/input-cowrie.md.
  */
 export const cowrieFormat: InputFormat = {
   name: 'cowrie',
   description: 'Cowrie JSON event logs (cowrie.json[.YYYY-MM-DD][.gz]); sessions are flows',
   needsHoneypots: false,
+  options: { attack: ['connections', 'login-success'] },
   accept: (name) => /^cowrie\.json/.test(name),
   async read(path, display, ctx) {
     ctx.collector.file = display;
     ctx.collector.fields = { ts: 'timestamp', orig: 'src_ip', resp: 'src_ip', duration: 'duration' };
+    const logins = ctx.reader.attack === 'login-success' ? loginDaysOf(ctx.collector) : undefined;
     const scanner = new LineScanner((buf, start, end, lineNo) => {
       let s = start;
       while (s < end && (buf[s] === 32 || buf[s] === 9)) s++;
@@ -87,7 +96,11 @@ export const cowrieFormat: InputFormat = {
           return;
         }
       }
-      ctx.collector.event(ts, ip, flows, durationUs, 1, end - start, lineNo);
+      // The sensor (for --per-sensor): absent, empty or not a string, the collector counts it as 'unknown'.
+      const sensor = typeof e.sensor === 'string' && e.sensor !== '' ? e.sensor : undefined;
+      ctx.collector.event(ts, ip, flows, durationUs, 1, end - start, lineNo, sensor);
+      if (logins !== undefined && e.eventid === 'cowrie.login.success')
+        noteLogin(ctx.collector, logins, ts, ip);
     });
     const stats = await streamFile(path, (chunk) => scanner.push(chunk), ctx.onRawBytes);
     scanner.end();
