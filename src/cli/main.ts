@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { registerBacktest } from './commands/backtest.js';
+import { registerDaily } from './commands/daily.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerTune(program);
   registerMerge(program);
+  registerDaily(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
