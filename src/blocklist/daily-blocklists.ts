@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { openDataset } from '../days/dataset.js';
 import { buildKnowledge } from '../knowledge/fold-days.js';
 // The models' index registers the built-in models.
@@ -6,6 +7,10 @@ import { addDays, parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { checkOutputFolder } from '../util/output-path.js';
 import type { Allowlist } from './allowlist.js';
+import { bogons } from './bogons.js';
+import { listEntryDetails } from './entry-details.js';
+import { parseCsvColumns } from './formats/csv-columns.js';
+import type { ListFile } from './formats/list-format.js';
 import { getListFormat } from './formats/registry.js';
 import { readAllowlist } from './read-allowlist.js';
 
@@ -22,6 +27,14 @@ export interface DailyBlocklistOptions {
   budget?: number | undefined;
   /** Output format: aip, txt, ipset, nft. @default 'aip' */
   format?: string;
+  /** Several output formats at once, each list written in every one (replaces `format`). */
+  formats?: string[];
+  /** Never list private, reserved and bogon addresses (bogons.ts), as the allowlist never lists its own. @default false */
+  bogonFilter?: boolean;
+  /** Write the files; false: write nothing and return them in `lists[].rendered` (the caller writes them). @default true */
+  write?: boolean;
+  /** Optional columns of the csv format (country, asn, as_name, first_seen, last_seen, days_seen; CSV_COLUMNS). */
+  columns?: string | readonly string[] | undefined;
   /** Output root (AIP's `data/output`). */
   out: string;
   /** Seed for models that draw random numbers. @default 0 */
@@ -34,7 +47,19 @@ export interface DailyBlocklistOptions {
 
 export interface DailyBlocklistResult {
   date: string;
-  lists: { model: string; entries: number; removedByAllowlist: number; files: string[] }[];
+  /** Where the csv columns' enrichment data came from (package, version, attribution); absent when none was read. */
+  dataSources?: readonly string[];
+  lists: {
+    model: string;
+    entries: number;
+    removedByAllowlist: number;
+    /** Removed by `bogonFilter` (after the allowlist). */
+    removedAsBogons: number;
+    /** Paths written (or, with `write: false`, to write), every format's. */
+    files: string[];
+    /** With `write: false`: the files, relative to `out`, with their bytes. */
+    rendered?: ListFile[];
+  }[];
 }
 
 /**
@@ -45,7 +70,10 @@ export async function dailyBlocklists(options: DailyBlocklistOptions): Promise<D
   const day = parseDay(options.date);
   if (day === undefined) throw new UsageError(`--date must be a date YYYY-MM-DD, not '${options.date}'`);
   await checkOutputFolder(options.out, { flag: 'out', purpose: 'the blocklists' });
-  const format = getListFormat(options.format ?? 'aip');
+  const formats = (options.formats ?? [options.format ?? 'aip']).map((name) => getListFormat(name));
+  const columns = parseCsvColumns(options.columns ?? []);
+  if (columns.length > 0 && !formats.some((f) => f.name === 'csv'))
+    throw new UsageError('--columns chooses the columns of the csv format: add --format csv');
   const names = options.models === undefined || options.models === 'all' ? modelNames() : options.models;
   const budget = options.budget;
   if (budget !== undefined && !(Number.isInteger(budget) && budget >= 1)) {
@@ -68,19 +96,38 @@ export async function dailyBlocklists(options: DailyBlocklistOptions): Promise<D
   const view = knowledge.asOf(options.date);
   const ctx = modelContext(view, { seed: options.seed ?? 0, warn: options.warn ?? (() => {}) });
   const exclude = allowlist ? (ip: string) => allowlist.contains(ip) : undefined;
+  const bogon = options.bogonFilter ? (ip: string) => bogons().contains(ip) : undefined;
+  const details = await listEntryDetails(view, columns);
   const result: DailyBlocklistResult = { date: options.date, lists: [] };
+  if (details?.notes?.length) result.dataSources = details.notes;
   for (const model of models) {
     const ranked = model.rank(ctx);
-    const kept = exclude ? selectList(ranked, { exclude }) : ranked;
+    const allowed = exclude ? selectList(ranked, { exclude }) : ranked;
+    const kept = bogon ? selectList(allowed, { exclude: bogon }) : allowed;
     const list = selectList(kept, { rule: budget === undefined ? model.listRule : undefined, budget });
-    const removed = ranked.ips.length - kept.ips.length;
-    const files = await format.writeList(list, {
+    const removed = ranked.ips.length - allowed.ips.length;
+    const writeOptions = {
       model: model.name,
       date: options.date,
       out: options.out,
       unranked: model.unranked,
+      ...(details ? { columns, details } : {}),
+    };
+    const files: string[] = [];
+    const rendered: ListFile[] = [];
+    for (const format of formats) {
+      if (options.write !== false) files.push(...(await format.writeList(list, writeOptions)));
+      else rendered.push(...format.render(list, writeOptions));
+    }
+    for (const f of rendered) files.push(join(options.out, f.path));
+    result.lists.push({
+      model: model.name,
+      entries: list.ips.length,
+      removedByAllowlist: removed,
+      removedAsBogons: allowed.ips.length - kept.ips.length,
+      files,
+      ...(options.write === false ? { rendered } : {}),
     });
-    result.lists.push({ model: model.name, entries: list.ips.length, removedByAllowlist: removed, files });
   }
   return result;
 }

@@ -1,3 +1,4 @@
+export * from './asn-concentration-over-time.js';
 export * from './budget-curves.js';
 export type { ChartResults } from './chart-common.js';
 export * from './churn-over-time.js';

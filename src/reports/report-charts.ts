@@ -1,4 +1,5 @@
 import { HEADLINE_METRICS } from '../backtest/metrics/builtin.js';
+import { asnConcentrationOverTime } from './asn-concentration-over-time.js';
 import { budgetCurves } from './budget-curves.js';
 import { budgetOrder, budgetTitle, type ChartResults } from './chart-common.js';
 import { churnOverTime } from './churn-over-time.js';
@@ -35,7 +36,7 @@ function slug(text: string): string {
 
 /**
  * Every chart of a run's report, in report order: the data overview, the budget curves, the paired differences,
- * then per budget each metric over time and the churn. A chart whose metric the run did not compute is left out.
+ * then per budget each metric over time, the churn and the AS concentration. A chart whose metric the run did not compute is left out.
  */
 export function reportCharts(results: ChartResults, options: ReportChartsOptions = {}): ReportChart[] {
   const { metrics = HEADLINE_METRICS, budgetMetrics = ['precision_at_k', 'recall_at_k', 'coverage_flows'] } =
@@ -64,6 +65,13 @@ export function reportCharts(results: ChartResults, options: ReportChartsOptions
         metricOverTime(results, { metric, budget }),
       );
     add(`churn-${budget}`, `churn, ${budgetTitle(budget)}`, section, churnOverTime(results, { budget }));
+    for (const metric of ['asn_top_share', 'asn_hhi'] as const)
+      add(
+        `${metric}-${budget}`,
+        `${metric}, ${budgetTitle(budget)}`,
+        section,
+        asnConcentrationOverTime(results, { budget, metric }),
+      );
   }
   return charts;
 }

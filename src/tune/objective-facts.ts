@@ -28,9 +28,14 @@ export interface ObjectiveFacts {
 /**
  * Which facts a metric reads, found by computing it once on a probe that records every read (metrics are formulas
  * over their facts). Tuning scores thousands of configs a day without a list history per config, so a metric that
- * reads the previous day's list (churn, latency) is refused.
+ * reads the previous day's list (churn, latency) is refused, and so is one that needs data tuning does not load
+ * (Metric.needs: the ASN of each IP).
  */
 export function objectiveFacts(metric: Metric): ObjectiveFacts {
+  if (metric.needs !== undefined && metric.needs.length > 0)
+    throw new UsageError(
+      `metric '${metric.name}' needs data beyond the day tables (${metric.needs.join(', ')}), which tuning does not load; a tuning objective must be a metric of the list and the day's attackers`,
+    );
   const reads = new Set<keyof ListFacts>();
   const probe = new Proxy({} as ListFacts, {
     get(_target, key) {

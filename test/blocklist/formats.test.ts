@@ -323,14 +323,14 @@ async function temp(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
 }
 
 describe('registry', () => {
-  it('knows the four formats', () => {
-    expect(listFormatNames()).toEqual(['aip', 'txt', 'ipset', 'nft']);
+  it('knows the five formats', () => {
+    expect(listFormatNames()).toEqual(['aip', 'txt', 'ipset', 'nft', 'csv']);
     expect(getListFormat('nft')).toBe(nftListFormat);
   });
 
   it('an unknown name is a UsageError listing the known ones', () => {
-    expect(() => getListFormat('csv')).toThrow(
-      new UsageError("unknown list format 'csv' (known: aip, txt, ipset, nft)"),
+    expect(() => getListFormat('json')).toThrow(
+      new UsageError("unknown list format 'json' (known: aip, txt, ipset, nft, csv)"),
     );
   });
 

@@ -123,6 +123,11 @@ describe('resolveTuneExperiment', () => {
       "objective.metric: metric 'latency' reads the previous day's list",
     ],
     [
+      'a metric that needs the ASN data',
+      { objective: { metric: 'asn_hhi' } },
+      "objective.metric: metric 'asn_hhi' needs data beyond the day tables (asn)",
+    ],
+    [
       'a parameter that is not tunable',
       { model: { name: 'Random_Forest' }, search: { method: 'grid', space: { seed: [1, 2] } } },
       "search.space.seed: 'seed' is a parameter of Random_Forest but not tunable",

@@ -1,4 +1,6 @@
 export * from './aip.js';
+export * from './csv.js';
+export * from './csv-columns.js';
 export * from './ipset.js';
 export * from './list-format.js';
 export * from './nft.js';

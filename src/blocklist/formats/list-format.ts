@@ -18,6 +18,33 @@ export interface WriteListOptions {
   unranked?: boolean;
   /** Base name of the firewall sets (`ipset`, `nft`). @default the model name, sanitized */
   setName?: string;
+  /** Optional columns of the `csv` format, in this order (see CSV_COLUMNS). @default none */
+  columns?: readonly string[];
+  /** Where the `csv` format reads its optional columns from; required when `columns` names any. */
+  details?: ListDetails;
+}
+
+/** What the `csv` format's optional columns say about one listed IP; an absent field is written as an empty cell. */
+export interface ListEntryDetails {
+  /** ISO 3166-1 alpha-2 code. */
+  country?: string;
+  /** Autonomous system number and its organisation's name. */
+  asn?: number;
+  asName?: string;
+  /** First and last day the IP attacked (`YYYY-MM-DD`), and on how many days, before the list's date. */
+  firstSeen?: string;
+  lastSeen?: string;
+  daysSeen?: number;
+}
+
+/** Per-IP details for a format's optional columns (see ListEntryDetails). */
+export interface ListDetails {
+  of(ip: string): ListEntryDetails;
+  /**
+   * Where the details come from (data packages, versions, the attribution their licences ask for): the `csv`
+   * format writes each as a `# ` comment line above its header.
+   */
+  notes?: readonly string[];
 }
 
 /** One file a format produces: its path relative to `out`, and its exact bytes. */

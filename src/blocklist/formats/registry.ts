@@ -1,5 +1,6 @@
 import { UsageError } from '../../util/errors.js';
 import { aipListFormat } from './aip.js';
+import { csvListFormat } from './csv.js';
 import { ipsetListFormat } from './ipset.js';
 import type { ListFormat } from './list-format.js';
 import { nftListFormat } from './nft.js';
@@ -29,3 +30,4 @@ registerListFormat(aipListFormat);
 registerListFormat(txtListFormat);
 registerListFormat(ipsetListFormat);
 registerListFormat(nftListFormat);
+registerListFormat(csvListFormat);

@@ -10,6 +10,7 @@ interface RunFlags {
   allowlist?: string;
   budget?: string;
   format: string;
+  columns?: string;
   out: string;
   seed: string;
   quiet?: boolean;
@@ -32,6 +33,10 @@ export function registerRun(program: Command): void {
     .option('--allowlist <csv>', 'AIP do_not_block_these_ips.csv (IPs and CIDR ranges) never to list')
     .option('--budget <K>', "cut every list to its top K instead of the model's own rule")
     .option('--format <format>', 'output format', 'aip')
+    .option(
+      '--columns <list>',
+      'csv format: extra columns, comma-separated: country, asn, as_name, first_seen, last_seen, days_seen',
+    )
     .option('--seed <S>', 'seed for models that draw random numbers', '0')
     .requiredOption('--out <dir>', 'output root: <out>/<Model>/AIP-<Model>-<date>.csv.gz for the aip format')
     .option('-q, --quiet', 'no summary, no warnings')
@@ -59,6 +64,7 @@ export function registerRun(program: Command): void {
         allowlist: flags.allowlist,
         budget: number(flags.budget, '--budget'),
         format: flags.format,
+        columns: flags.columns,
         out: flags.out,
         seed: number(flags.seed, '--seed') ?? 0,
         warn: (m) => warnings.push(m),
