@@ -12,8 +12,11 @@ export {
 } from './backtest/shard.js';
 export { type BacktestPartial, runBacktestShard } from './backtest/shard-backtest.js';
 export * from './blocklist/index.js';
+export * from './daily/index.js';
 export * from './days/index.js';
+export * from './enrich/index.js';
 export * from './ingest/index.js';
+export { type IngestAppendOptions, type IngestAppendResult, ingestAppend } from './ingest/ingest-append.js';
 export { type IngestPartial, ingestPartial, mergeIngestPartials } from './ingest/ingest-partial.js';
 export * from './knowledge/index.js';
 export * from './models/index.js';

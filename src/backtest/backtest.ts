@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Dataset } from '../days/dataset.js';
+import { loadIpLookup } from '../enrich/ip-lookup.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createModel, knowledgeOptionsFor } from '../models/index.js';
@@ -11,8 +12,11 @@ import { addDays, dayRange, parseDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
 import { type Budget, budgetLabel, type Experiment, isMatchedBudget } from './experiment.js';
 import type { ListFacts } from './facts.js';
+import { ListAsns } from './list-asns.js';
 import { ListHistory, StampMarks, scoreList } from './list-facts.js';
 import { getMetric, type Metric } from './metrics/index.js';
+import { type ReadTable, SensorLastSeen, sensorFeatures, TruthHistory } from './sensor-history.js';
+import { sensorSides } from './sensor-views.js';
 import { TableCache } from './table-cache.js';
 import { buildTruth, type Truth, TruthScratch } from './truth.js';
 import { WarningCounts } from './warning-counts.js';
@@ -65,6 +69,11 @@ export interface BacktestRun {
    * budget are cuts of a set: the members in the tie order (DESIGN §4), not a ranking. Their natural rows are the set.
    */
   unrankedModels: string[];
+  /**
+   * The sensors of each side, ascending, when the experiment names sensors (`sensors`, `truth.sensors`; a side left
+   * to its default has every sensor of the dataset): the lists were built from `train`'s tables, scored on `truth`'s.
+   */
+  sensors?: { train: string[]; truth: string[] };
 }
 
 export interface BacktestOptions {
@@ -107,6 +116,11 @@ export function horizonMetricName(metric: string, horizon: number): string {
  * are ranked first, in full; K = Math.round(share × their natural list size after the allowlist); the other models
  * are then ranked with `ctx.limit` = the day's largest K when every budget is a top-K or matched one and there is no
  * allowlist. Rows come out in the experiment's model order whatever the ranking order.
+ *
+ * Across sensors (`experiment.sensors`, `experiment.truth.sensors`; docs/sensors.md): the knowledge is folded from the
+ * train sensors' tables only, the truth read from the truth sensors' tables only; the truth sensors' tables of the days
+ * before D give the cross-sensor facts (TruthHistory), and each train sensor's own tables of the days before D the
+ * models' sensor features (ModelContext.sensors). A leave-one-sensor-out experiment is refused: runLeaveOneSensorOut.
  */
 export async function runBacktest(
   experiment: Experiment,
@@ -114,6 +128,7 @@ export async function runBacktest(
   options: BacktestOptions = {},
 ): Promise<BacktestRun> {
   const t0 = performance.now();
+  const sides = sensorSides(experiment, dataset);
   if (dataset.firstDay === undefined || dataset.lastDay === undefined)
     throw new UsageError(`the dataset ${dataset.dir} has no day`);
   if (experiment.from <= dataset.firstDay)
@@ -126,6 +141,10 @@ export async function runBacktest(
     );
   const models = experiment.models.map((m) => ({ label: m.label, model: createModel(m.name, m.params) }));
   const metrics: Metric[] = experiment.metrics.map(getMetric);
+  // The ASN data (tens of MB) is read only for a metric that needs it (Metric.needs).
+  const listAsns = metrics.some((m) => m.needs?.includes('asn'))
+    ? new ListAsns(await loadIpLookup({ country: false }))
+    : undefined;
   const horizons = experiment.horizons;
   const budgets = experiment.budgets;
   const matched = budgets.some(isMatchedBudget);
@@ -136,8 +155,26 @@ export async function runBacktest(
   // The longest history and every EWMA half-life any model reads: one knowledge base serves them all.
   const kb = new KnowledgeBase(knowledgeOptionsFor(models.map((m) => m.model)));
   // The next days' tables are read and parsed on a worker thread while this one ranks, where a second core exists.
-  const cache = new TableCache(dataset, { readAhead: availableParallelism() > 1 ? 2 : 0 });
+  const readAhead = availableParallelism() > 1 ? 2 : 0;
+  const cache = new TableCache(sides.train, { readAhead });
   const source = cache.asDataset();
+  // Across sensors: the truth's own tables, the truth sensors' history and each train sensor's last sightings.
+  const truthCache = sides.truth === sides.train ? cache : new TableCache(sides.truth, { readAhead });
+  let truthHistory: TruthHistory | undefined;
+  let lastSeen: SensorLastSeen | undefined;
+  if (sides.sensors) {
+    truthHistory = new TruthHistory(sides.truth, (date) => truthCache.get(date));
+    const train = sides.sensors.train;
+    // One train sensor: its tables are the knowledge's, read once through the cache.
+    const readers: ReadTable[] =
+      train.length === 1
+        ? [(date) => cache.get(date)]
+        : train.map((s) => {
+            const view = dataset.sensorView!([s]);
+            return (date) => view.readDayTable(date);
+          });
+    lastSeen = new SensorLastSeen(train, readers, dataset.dir);
+  }
   const days = dayRange(experiment.from, experiment.to);
   const observableFrom = parseDay(experiment.from)! - 1;
   const marks = new StampMarks();
@@ -174,18 +211,30 @@ export async function runBacktest(
       const date = days[di]!;
       const day = parseDay(date)!;
       let t = performance.now();
-      await foldDaysBefore(kb, source, date);
-      cache.evictBefore(date);
-      timings.foldMs += performance.now() - t;
+      const folded = await foldDaysBefore(kb, source, date);
       const view = kb.asOf(date);
+      if (lastSeen) await lastSeen.addDays(folded.folded, view);
+      if (truthHistory) await truthHistory.advanceTo(view);
+      cache.evictBefore(date);
+      if (truthCache !== cache) truthCache.evictBefore(date);
+      timings.foldMs += performance.now() - t;
+      const features =
+        lastSeen && truthHistory ? sensorFeatures(view, sides.sensors!, lastSeen, truthHistory) : undefined;
       const columns = view.columns();
 
       t = performance.now();
       const truths: (Truth | null)[] = [];
       for (const [hi, h] of horizons.entries()) {
         const target = addDays(date, h);
-        if (source.has(target)) {
-          truths.push(buildTruth(view, await cache.get(target), scratches[hi]));
+        if (sides.truth.has(target)) {
+          const table = await truthCache.get(target);
+          const truth = buildTruth(view, table, scratches[hi]);
+          if (truthHistory)
+            truth.here = {
+              firstSeenById: truthHistory.firstSeenById(),
+              unseenPositives: truthHistory.unseenIn(table),
+            };
+          truths.push(truth);
         } else {
           truths.push(null);
           const reason =
@@ -209,7 +258,9 @@ export async function runBacktest(
               onWarning(mi, message);
             }
           : warnings.add;
-        let ranked = model.rank(modelContext(view, { seed: experiment.seed, limit, warn }));
+        let ranked = model.rank(
+          modelContext(view, { seed: experiment.seed, limit, warn, sensors: features }),
+        );
         if (options.exclude) ranked = selectList(ranked, { exclude: options.exclude });
         const ms = performance.now() - tr;
         timings.rankMs[label]! += ms;
@@ -250,11 +301,13 @@ export async function runBacktest(
           const list = natural ? model.naturalList(ranked) : headOf(ranked, ks[bi]!);
           const k = natural ? list.ids.length : ks[bi]!;
           const history = histories[mi]![bi]!.add(list, day, columns);
+          const asnGroups = listAsns?.groups(list, view);
           horizons.forEach((h, hi) => {
             const truth = truths[hi];
             if (!truth) return;
             const facts: ListFacts = scoreList(list, truth, k);
             if (h === 0) Object.assign(facts, history);
+            if (h === 0 && asnGroups) facts.asnGroups = asnGroups;
             for (const metric of metrics) {
               if (h > 0 && !metric.horizons) continue;
               rows.push({
@@ -279,6 +332,7 @@ export async function runBacktest(
     }
   } finally {
     await cache.close();
+    if (truthCache !== cache) await truthCache.close();
   }
   timings.totalMs = performance.now() - t0;
   return {
@@ -292,5 +346,6 @@ export async function runBacktest(
     timings,
     knownIps: kb.size,
     unrankedModels: models.filter((m) => m.model.unranked).map((m) => m.label),
+    ...(sides.sensors ? { sensors: sides.sensors } : {}),
   };
 }

@@ -39,7 +39,8 @@ export interface DatasetSourceOptions {
 
 /**
  * Opens an experiment's dataset: its folder, or for `{synth: {...}}` the day tables `aiplab synth --format aip` makes
- * for that spec, made once into the cache (atomically: a half-made folder is never used) and reused after.
+ * for that spec, made once into the cache (atomically: a half-made folder is never used) and reused after. A spec with
+ * `sensorOverlap` gives a dataset with sensors (synth writes their tables and a manifest naming them).
  */
 export async function openExperimentDataset(
   experiment: Experiment,

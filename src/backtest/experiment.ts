@@ -47,6 +47,8 @@ const synthSchema = z
     seed: z.number().int().min(0).max(0xffffffff).optional(),
     startDate: day.optional(),
     meanFlowsPerAttacker: z.number().positive().optional(),
+    /** Share of attackers that hit more than their home honeypot (sensor): a dataset with sensors (docs/sensors.md). */
+    sensorOverlap: z.number().min(0).max(1).optional(),
   })
   .strict();
 
@@ -156,6 +158,22 @@ export const evaluationShape = {
   allowlist: z.string().optional(),
 };
 
+/** A list of sensor names (the dataset's `sensors`): at least one, none twice. */
+const sensorListSchema = z
+  .array(z.string().min(1, 'a sensor name'))
+  .min(1)
+  .superRefine((names, ctx) => {
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i], message: `'${name}' is listed twice` });
+    });
+  });
+
+/** `truth`: the sensors lists are scored against, or each sensor in turn (leave-one-sensor-out). */
+const truthSchema = z
+  .object({ sensors: sensorListSchema.optional(), leaveOneSensorOut: z.boolean().optional() })
+  .strict();
+
 const experimentSchema = z
   .object({
     ...experimentHeadShape,
@@ -163,6 +181,8 @@ const experimentSchema = z
     to: day,
     models: z.array(modelEntrySchema).min(1),
     ...evaluationShape,
+    sensors: sensorListSchema.optional(),
+    truth: truthSchema.optional(),
   })
   .strict();
 
@@ -195,6 +215,14 @@ export interface Experiment {
   allowlist?: string;
   /** Modules that registered models for it (their code runs: the sha256 of each is recorded). */
   modules?: ExperimentModule[];
+  /** The sensors whose day tables build the lists, ascending (docs/sensors.md). @default the dataset's own tables */
+  sensors?: string[];
+  /**
+   * What the lists are scored against: `sensors`, those sensors' attackers (ascending; default the dataset's own
+   * tables); `leaveOneSensorOut`, each sensor in turn (those of `sensors`, every other one building the lists),
+   * `sensors` then naming the sensors held out.
+   */
+  truth?: { sensors?: string[]; leaveOneSensorOut?: true };
 }
 
 /** A schema's issues as one line that names each bad key: `exp.json: models[0].name: Required; from: …`. */
@@ -259,7 +287,13 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
         `${source}: budgets[${i}].sizeOf: ${unknownNameMessage('model label', b.sizeOf, [...labels])}`,
       );
   });
-  const metrics = e.metrics ?? metricNames();
+  // Cross-sensor metrics are fixed where no sensor is named: in the defaults only of experiments that name some.
+  const namesSensors =
+    e.sensors !== undefined || e.truth?.sensors !== undefined || e.truth?.leaveOneSensorOut === true;
+  // Metrics that need data loaded (Metric.needs: the ASN metrics) are computed only when named.
+  const metrics =
+    e.metrics ??
+    metricNames().filter((name) => (namesSensors || !getMetric(name).crossSensor) && !getMetric(name).needs);
   metrics.forEach((name, i) => {
     try {
       getMetric(name);
@@ -285,6 +319,11 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
   if (e.description !== undefined) out.description = e.description;
   if (e.allowlist !== undefined) out.allowlist = abs(e.allowlist);
   if (modules.length > 0) out.modules = modules;
+  if (e.sensors !== undefined) out.sensors = [...e.sensors].sort();
+  const truth: NonNullable<Experiment['truth']> = {};
+  if (e.truth?.sensors !== undefined) truth.sensors = [...e.truth.sensors].sort();
+  if (e.truth?.leaveOneSensorOut) truth.leaveOneSensorOut = true;
+  if (Object.keys(truth).length > 0) out.truth = truth;
   return out;
 }
 

@@ -47,6 +47,31 @@ export interface ListFacts {
   firstListings: number;
   /** Σ of (D − day of the IP's first attack) over those first listings. */
   latencyDays: number;
+  /**
+   * Listed IPs that did not attack on the target day and that the truth's sensors never saw before D: listed only
+   * because other sensors saw them. 0 when the lists and the truth come from the same tables (every listed IP was seen).
+   */
+  fpElsewhere: number;
+  /**
+   * Attackers of the target day the truth's sensors never saw before D; with the same tables on both sides, those not
+   * known before D (positives − returningPositives).
+   */
+  unseenPositives: number;
+  /** Listed attackers among them (0 with the same tables on both sides: every listed IP was seen). */
+  unseenTp: number;
+  /**
+   * How the list spreads over autonomous systems (asn_hhi, asn_top_share): only when a metric needs the ASN data
+   * (Metric.needs), else absent.
+   */
+  asnGroups?: AsnGroups;
+}
+
+/** A list's IPs grouped by autonomous system (enrichment data, docs/enrichment.md). */
+export interface AsnGroups {
+  /** Listed IPs in each AS, largest first. */
+  sizes: readonly number[];
+  /** Listed IPs whose address has no AS in the data. */
+  unknown: number;
 }
 
 /** Public IPv4 addresses (AIP's evaluation `public_IPs`): the universe of its contingency table. */

@@ -3,7 +3,10 @@ import type { RankedList } from '../models/ranked-list.js';
 import type { ListFacts } from './facts.js';
 import { discount, type Truth } from './truth.js';
 
-/** The facts of a list against a truth that do not depend on earlier lists (all but churn and latency, left NaN). */
+/**
+ * The facts of a list against a truth that do not depend on earlier lists (all but churn and latency, left NaN); the
+ * cross-sensor facts from `truth.here` when set.
+ */
 export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts {
   const { rowById, table, relevance } = truth;
   let tp = 0;
@@ -26,6 +29,19 @@ export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts 
     dcg += relevance[row]! * discount(i);
     if (i < k) cumulativeTp += k - i;
     hitRelevance.push(relevance[row]!);
+  }
+  // Across sensors: the entries the truth's sensors never saw before D (on one side's tables, every entry was seen).
+  let fpElsewhere = 0;
+  let unseenTp = 0;
+  const here = truth.here;
+  if (here) {
+    const first = here.firstSeenById;
+    for (let i = 0; i < list.ids.length; i++) {
+      const id = list.ids[i]!;
+      if (first[id]! >= 0) continue;
+      if (id < rowById.length && rowById[id]! >= 0) unseenTp++;
+      else fpElsewhere++;
+    }
   }
   hitRelevance.sort((a, b) => b - a);
   let aipDcg = 0;
@@ -55,6 +71,9 @@ export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts 
     sharedWithPrevious: Number.NaN,
     firstListings: Number.NaN,
     latencyDays: Number.NaN,
+    fpElsewhere,
+    unseenPositives: here ? here.unseenPositives : truth.positives - truth.returningPositives,
+    unseenTp,
   };
 }
 

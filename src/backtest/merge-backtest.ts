@@ -99,6 +99,7 @@ export async function mergeBacktestPartials(
     },
     knownIps: head.knownIps,
     unrankedModels: head.unrankedModels,
+    ...(head.sensors ? { sensors: head.sensors } : {}),
   };
   const t = performance.now();
   const analysis = analyzeRun(run);

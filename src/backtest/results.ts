@@ -226,6 +226,12 @@ export interface ResultsManifest {
   files: string[];
   /** Only in a folder `aiplab merge` made of shards: which shards, and each one's provenance and timings. */
   merged?: unknown;
+  /** Only when the experiment names sensors: each side's sensors (BacktestRun.sensors). */
+  sensors?: { train: string[]; truth: string[] };
+  /** Only in the folder of a held-out sensor of a leave-one-sensor-out run: `leave-one-sensor-out`. */
+  mode?: string;
+  /** The held-out sensor, with `mode`. */
+  heldOut?: string;
 }
 
 export interface WrittenResults {
@@ -246,6 +252,17 @@ export async function freeRunDir(parent: string, stamp: string): Promise<string>
   }
 }
 
+/** What a results folder's manifest records beyond the run (writeResults, writeResultFiles). */
+export interface ResultsExtra {
+  startedAt: Date;
+  analysisMs: number;
+  command?: string[];
+  merged?: unknown;
+  /** ResultsManifest.mode and heldOut (a held-out sensor's folder of a leave-one-sensor-out run). */
+  mode?: string;
+  heldOut?: string;
+}
+
 /**
  * Writes `<out>/<id>/<UTC timestamp>/` (DESIGN §6): manifest.json, per_day.csv, summary.csv, comparisons.csv. The
  * folder is written under a temporary name and renamed into place when complete, so a killed run leaves no
@@ -257,7 +274,7 @@ export async function writeResults(
   run: BacktestRun,
   analysis: Analysis,
   dataset: Dataset | ResultsDataset,
-  extra: { startedAt: Date; analysisMs: number; command?: string[]; merged?: unknown },
+  extra: ResultsExtra,
 ): Promise<WrittenResults> {
   const parent = resolve(out, run.experiment.id);
   await mkdir(parent, { recursive: true });
@@ -265,7 +282,23 @@ export async function writeResults(
   const dir = await freeRunDir(parent, stamp);
   const tmp = join(parent, `.tmp-${stamp}-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
+  const files = await writeResultFiles(tmp, run, analysis, dataset, extra);
+  await rename(tmp, dir);
+  return { dir, files: files.map((f) => join(dir, f)) };
+}
+
+/**
+ * Writes the files of a results folder into `dir` (made; not atomic by itself: the caller writes into a temporary
+ * folder and renames it) and returns their names, manifest.json first.
+ */
+export async function writeResultFiles(
+  dir: string,
+  run: BacktestRun,
+  analysis: Analysis,
+  dataset: Dataset | ResultsDataset,
+  extra: ResultsExtra,
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
   const manifest: ResultsManifest = {
     aiplab: VERSION,
     experiment: run.experiment,
@@ -291,12 +324,14 @@ export async function writeResults(
     },
     files: ['per_day.csv', 'summary.csv', 'comparisons.csv', 'summary.txt'],
     ...(extra.merged !== undefined ? { merged: extra.merged } : {}),
+    ...(run.sensors !== undefined ? { sensors: run.sensors } : {}),
+    ...(extra.mode !== undefined ? { mode: extra.mode } : {}),
+    ...(extra.heldOut !== undefined ? { heldOut: extra.heldOut } : {}),
   };
-  await writeFile(join(tmp, 'per_day.csv'), perDayCsv(run));
-  await writeFile(join(tmp, 'summary.csv'), summaryCsv(analysis));
-  await writeFile(join(tmp, 'comparisons.csv'), comparisonsCsv(analysis));
-  await writeFile(join(tmp, 'summary.txt'), summaryText(run, analysis));
-  await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(tmp, dir);
-  return { dir, files: ['manifest.json', ...manifest.files].map((f) => join(dir, f)) };
+  await writeFile(join(dir, 'per_day.csv'), perDayCsv(run));
+  await writeFile(join(dir, 'summary.csv'), summaryCsv(analysis));
+  await writeFile(join(dir, 'comparisons.csv'), comparisonsCsv(analysis));
+  await writeFile(join(dir, 'summary.txt'), summaryText(run, analysis));
+  await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return ['manifest.json', ...manifest.files];
 }

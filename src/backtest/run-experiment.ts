@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
+import { UsageError } from '../util/errors.js';
 import { checkOutputFolder } from '../util/output-path.js';
 import { type Analysis, analyzeRun } from './analyze.js';
 import { type BacktestOptions, type BacktestRun, runBacktest } from './backtest.js';
@@ -27,11 +28,18 @@ export interface ExperimentResult {
   written?: WrittenResults;
 }
 
-/** The whole backtest of an experiment: dataset → walk-forward run → statistics → result files. */
+/**
+ * The whole backtest of an experiment: dataset → walk-forward run → statistics → result files. A leave-one-sensor-out
+ * experiment is several backtests: runLeaveOneSensorOut.
+ */
 export async function runExperiment(
   experiment: Experiment,
   options: RunExperimentOptions = {},
 ): Promise<ExperimentResult> {
+  if (experiment.truth?.leaveOneSensorOut)
+    throw new UsageError(
+      'truth.leaveOneSensorOut: the experiment is one backtest per held-out sensor; run it with runLeaveOneSensorOut',
+    );
   const startedAt = new Date();
   // Before the run, not after it: a results folder that cannot be written fails in a moment (issue 12).
   if (options.out !== undefined)

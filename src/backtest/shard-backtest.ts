@@ -34,6 +34,8 @@ export interface BacktestPartial extends PartialHeader {
   metricColumns: string[];
   knownIps: number;
   unrankedModels: string[];
+  /** BacktestRun.sensors: each side's sensors, when the experiment names some. */
+  sensors?: { train: string[]; truth: string[] };
   /** Warnings of the models whose first unit is here (each model's are kept by one shard only). */
   warnings: WarningEntry[];
   timings: BacktestTimings;
@@ -135,6 +137,7 @@ export async function runBacktestShard(
     metricColumns: run.metricColumns,
     knownIps: run.knownIps,
     unrankedModels: run.unrankedModels,
+    ...(run.sensors ? { sensors: run.sensors } : {}),
     warnings: log.entries(),
     timings: run.timings,
     rows: run.rows.map((r) => [r.date, r.model, r.budget, r.metric, encodeValue(r.value)]),

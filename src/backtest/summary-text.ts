@@ -10,13 +10,20 @@ function fmt(x: number): string {
   return x.toFixed(3);
 }
 
+/** The cross-sensor metrics summaryTables adds to the headline ones in a run across sensors. */
+const CROSS_SENSOR_COLUMNS = ['fp_elsewhere_share', 'recall_unseen'];
+
 /**
- * The summary as a table per budget: models × headline metrics, each `mean [CI]`, after the mean list size (and for a
+ * The summary as a table per budget: models × headline metrics (across sensors, fp_elsewhere_share and recall_unseen
+ * too), each `mean [CI]`, after the mean list size (and for a
  * matched budget the mean K, which changes by day). A set model's row at a numeric or matched budget is marked † (a
  * cut of a set list, not a ranking), with the footnote under the tables.
  */
 export function summaryTables(run: BacktestRun, analysis: Analysis): string {
-  const metrics = HEADLINE_METRICS.filter((m) => run.metricColumns.includes(m));
+  // Across sensors, what the truth's network pays and gains beside the headline metrics.
+  const metrics = [...HEADLINE_METRICS, ...(run.sensors ? CROSS_SENSOR_COLUMNS : [])].filter((m) =>
+    run.metricColumns.includes(m),
+  );
   const level = Math.round(run.experiment.bootstrap.level * 100);
   const unranked = run.unrankedModels ?? [];
   let marked = false;
@@ -51,9 +58,16 @@ export function summaryTables(run: BacktestRun, analysis: Analysis): string {
   return `mean across days [${level}% bootstrap CI of the mean]\n${parts.join('\n')}\n${note}`;
 }
 
-/** What `aiplab backtest` prints and writes as summary.txt: skipped days, the tables, the headline statements. */
+/**
+ * What `aiplab backtest` prints and writes as summary.txt: the sensors of each side (a run across sensors), skipped
+ * days, the tables, the headline statements.
+ */
 export function summaryText(run: BacktestRun, analysis: Analysis): string {
   const lines: string[] = [];
+  if (run.sensors)
+    lines.push(
+      `lists from sensors ${run.sensors.train.join(', ')}; scored on sensors ${run.sensors.truth.join(', ')}`,
+    );
   const missing = run.skipped.filter((s) => s.horizon === 0);
   if (missing.length > 0) lines.push(`not scored (no data): ${missing.map((s) => s.date).join(', ')}`);
   lines.push(summaryTables(run, analysis));

@@ -27,6 +27,16 @@ export interface Truth {
   idealDcgPrefix: Float64Array;
   /** AIP's ideal DCG: Σ 2^rel / log2(j + 2) over every attacker by relevance descending. */
   aipIdealDcg: number;
+  /** Set when the truth's sensors are not the lists' (a backtest across sensors): what they saw before D. */
+  here?: TruthHere;
+}
+
+/** What the truth's sensors saw before D, beside one target day's attackers (the cross-sensor facts). */
+export interface TruthHere {
+  /** For each knowledge id of the view: the day (number) the truth's sensors first saw the IP before D, or -1. */
+  firstSeenById: Int32Array;
+  /** Attackers of the target day the truth's sensors never saw before D. */
+  unseenPositives: number;
 }
 
 function sum(values: Float64Array): number {

@@ -12,6 +12,7 @@ import { recurrenceForestModel } from './recurrence-forest.js';
 import { recurrenceGbtModel } from './recurrence-gbt.js';
 import { recurrenceLogisticModel } from './recurrence-logistic.js';
 import { modelNames, registerModel } from './registry.js';
+import { sensorSpreadModel } from './sensor-spread.js';
 import { topVolumeModel } from './top-volume.js';
 
 // The built-in models; a new one is a file plus one line here (or a registerModel call of its own). The registry is one
@@ -34,3 +35,4 @@ builtin(ewmaModel);
 builtin(recurrenceForestModel);
 builtin(recurrenceGbtModel);
 builtin(recurrenceLogisticModel);
+builtin(sensorSpreadModel);

@@ -19,6 +19,32 @@ export interface ModelContext {
    * model may return just those, and they must equal the first `limit` of its full ranking (rankByScore does this).
    */
   readonly limit?: number | undefined;
+  /**
+   * What the sensors saw, in a backtest across sensors (an experiment naming `sensors` or `truth`); absent elsewhere
+   * (a model then treats the dataset as one sensor).
+   */
+  readonly sensors?: SensorFeatures | undefined;
+}
+
+/**
+ * Cross-sensor features of the IPs known before D (docs/sensors.md, Backtests across sensors), from the sensors' own
+ * day tables of the days before D only. Each array is indexed by knowledge id, has the view's size, and is fresh (the
+ * caller's to keep or change). A call after the backtest has moved on to a later day throws a LookaheadError.
+ */
+export interface SensorFeatures {
+  /** The lists' sensors: those whose tables built the knowledge, ascending. */
+  readonly sensors: readonly string[];
+  /**
+   * The target sensors: those the lists are scored for (the truth's), ascending. Reading their history (`firstSeen…`)
+   * uses the target network's own past, not only the others'.
+   */
+  readonly here: readonly string[];
+  /** How many of `sensors` saw each IP in the days D-window .. D-1 (window: whole days >= 1). */
+  spread(window: number): Int32Array;
+  /** The day (days since 1970-01-01) the `here` sensors first saw each IP before D; -1 when they never did. */
+  firstSeenHere(): Int32Array;
+  /** The first day any sensor (of `sensors` or `here`) saw each IP before D. */
+  firstSeenAnywhere(): Int32Array;
 }
 
 export interface ModelContextOptions {
@@ -28,6 +54,8 @@ export interface ModelContextOptions {
   warn?: (message: string) => void;
   /** @default undefined: the full ranking */
   limit?: number | undefined;
+  /** @default undefined: no sensor features */
+  sensors?: SensorFeatures | undefined;
 }
 
 export function modelContext(knowledge: KnowledgeView, options: ModelContextOptions = {}): ModelContext {
@@ -38,5 +66,6 @@ export function modelContext(knowledge: KnowledgeView, options: ModelContextOpti
   const limit = options.limit;
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1))
     throw new UsageError(`limit must be a whole number >= 1, got ${limit}`);
-  return { date: knowledge.date, knowledge, seed, warn, limit };
+  const ctx: ModelContext = { date: knowledge.date, knowledge, seed, warn, limit };
+  return options.sensors === undefined ? ctx : { ...ctx, sensors: options.sensors };
 }

@@ -198,6 +198,19 @@ const NAIVE: Record<string, (c: NaiveCase) => number> = {
   removes: (c) => churn(c)?.removes ?? Number.NaN,
   first_listings: (c) => c.firstListed,
   latency: (c) => div(c.latencyDays, c.firstListed),
+  // Across sensors, with the lists and the truth from the same tables (this harness has no sensors): "seen by the
+  // truth sensors before D" is `known`; test/backtest/sensors.test.ts checks them across sensors by hand.
+  fp_elsewhere: (c) => c.list.filter((ip) => !c.attackers.has(ip) && !c.known.has(ip)).length,
+  fp_elsewhere_share: (c) =>
+    div(c.list.filter((ip) => !c.attackers.has(ip) && !c.known.has(ip)).length, c.list.length),
+  recall_unseen: (c) => {
+    const unseen = [...c.attackers.keys()].filter((ip) => !c.known.has(ip));
+    return div(c.list.filter((ip) => unseen.includes(ip)).length, unseen.length);
+  },
+  // Without the ASN data (this harness loads none) the AS metrics are NaN; test/backtest/asn-metrics.test.ts checks
+  // their values by hand on lists with known ASes.
+  asn_top_share: () => Number.NaN,
+  asn_hhi: () => Number.NaN,
   aip_tn: (c) => contingency(c).tn,
   aip_accuracy: (c) => {
     const { tp, tn } = contingency(c);

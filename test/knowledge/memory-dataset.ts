@@ -1,5 +1,13 @@
 import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
-import { DataError, type Dataset, type DayTable, dayRange } from '../../src/index.js';
+import {
+  DataError,
+  type Dataset,
+  type DayTable,
+  dayRange,
+  emptyDayTable,
+  sortDayTable,
+  UsageError,
+} from '../../src/index.js';
 
 /** An in-memory Dataset (the interface openDataset returns) that records which days were read. */
 export function memoryDataset(tables: DayTable[], missing: string[] = []): Dataset & { reads: string[] } {
@@ -104,4 +112,77 @@ export function randomDays(o: RandomDaysOptions): DayTable[] {
     );
   }
   return out;
+}
+
+/** One read of a sensor dataset: the sensors of the view read (all of them for the dataset's own tables) and the day. */
+export interface SensorRead {
+  sensors: string;
+  date: string;
+}
+
+/**
+ * The row-wise sum of tables of one day (an IP in several: its rows added), rows in day-table order (IP ascending,
+ * IPv4 first), as a per-sensor dataset's sensorView sums its sensors' tables.
+ */
+export function sumTables(date: string, tables: readonly DayTable[]): DayTable {
+  const rows = new Map<string, [number, number, number, number]>();
+  for (const t of tables)
+    t.ip.forEach((ip, i) => {
+      const r = rows.get(ip) ?? [0, 0, 0, 0];
+      r[0] += t.flows[i]!;
+      r[1] += t.duration[i]!;
+      r[2] += t.packets[i]!;
+      r[3] += t.bytes[i]!;
+      rows.set(ip, r);
+    });
+  if (rows.size === 0) return emptyDayTable(date);
+  return sortDayTable(
+    table(
+      date,
+      [...rows].map(([ip, r]) => [ip, ...r]),
+    ),
+  );
+}
+
+/**
+ * An in-memory dataset with per-sensor day tables (what `ingest --per-sensor` writes): its own tables (the AIP tables)
+ * are the row-wise sums of every sensor's, and `sensorView(s)` sums the sensors `s`. A day is a day of the dataset
+ * when some sensor has a table for it; a sensor without a table that day counts as empty. Every read is recorded in
+ * `reads`: which sensors' tables (`a+b`, sensors ascending; the dataset's own tables read every sensor) for which day.
+ */
+export function memorySensorDataset(
+  perSensor: Record<string, DayTable[]>,
+  missing: string[] = [],
+): Dataset & { reads: SensorRead[] } {
+  const sensors = Object.keys(perSensor).sort();
+  const bySensor = new Map(sensors.map((s) => [s, new Map(perSensor[s]!.map((t) => [t.date, t]))]));
+  const days = [...new Set(sensors.flatMap((s) => perSensor[s]!.map((t) => t.date)))].sort();
+  const reads: SensorRead[] = [];
+  const view = (chosen: readonly string[]): Dataset => ({
+    dir: '<memory>',
+    manifest: null,
+    days,
+    missingDays: [...missing].sort(),
+    firstDay: days[0],
+    lastDay: days[days.length - 1],
+    sensors: [...chosen],
+    has: (date) => days.includes(date),
+    readDayTable: async (date) => {
+      if (!days.includes(date)) throw new DataError(`no day table for ${date}`);
+      reads.push({ sensors: chosen.join('+'), date });
+      return sumTables(
+        date,
+        chosen.map((s) => bySensor.get(s)!.get(date) ?? emptyDayTable(date)),
+      );
+    },
+    sensorView: (wanted) => {
+      const unknown = wanted.filter((s) => !chosen.includes(s));
+      if (wanted.length === 0 || unknown.length > 0)
+        throw new UsageError(
+          `unknown sensor${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none named)'}; known: ${chosen.join(', ')}`,
+        );
+      return view([...new Set(wanted)].sort());
+    },
+  });
+  return Object.assign(view(sensors), { reads });
 }

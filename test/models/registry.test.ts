@@ -36,6 +36,7 @@ describe('model registry', () => {
       'Recurrence_Forest',
       'Recurrence_GBT',
       'Recurrence_Logistic',
+      'Sensor_Spread',
     ]);
   });
 

@@ -5,6 +5,8 @@ import { aipMcc } from './aip-mcc.js';
 import { aipNdcg } from './aip-ndcg.js';
 import { aipTn } from './aip-tn.js';
 import { aipTnr } from './aip-tnr.js';
+import { asnHhi } from './asn-hhi.js';
+import { asnTopShare } from './asn-top-share.js';
 import { attackers } from './attackers.js';
 import { coverageBytes } from './coverage-bytes.js';
 import { coverageBytesPerEntry } from './coverage-bytes-per-entry.js';
@@ -18,6 +20,8 @@ import { f1 } from './f1.js';
 import { firstListings } from './first-listings.js';
 import { fn } from './fn.js';
 import { fp } from './fp.js';
+import { fpElsewhere } from './fp-elsewhere.js';
+import { fpElsewhereShare } from './fp-elsewhere-share.js';
 import { jaccardPrevious } from './jaccard-previous.js';
 import { latency } from './latency.js';
 import type { Metric } from './metric.js';
@@ -30,6 +34,7 @@ import { recallAtK } from './recall-at-k.js';
 import { recallAuc } from './recall-auc.js';
 import { recallNew } from './recall-new.js';
 import { recallReturning } from './recall-returning.js';
+import { recallUnseen } from './recall-unseen.js';
 import { removes } from './removes.js';
 import { size } from './size.js';
 import { tp } from './tp.js';
@@ -70,6 +75,11 @@ export const BUILTIN_METRICS: readonly Metric[] = [
   aipTnr,
   aipFpr,
   aipMcc,
+  fpElsewhere,
+  fpElsewhereShare,
+  recallUnseen,
+  asnTopShare,
+  asnHhi,
 ];
 
 /** Headline metrics: printed in the summary table and stated in the verdicts. */

@@ -22,8 +22,23 @@ export interface Metric {
   readonly compare: boolean;
   /** Set for metrics kept for parity with AIP's evaluation that readers should not take as headline figures. */
   readonly caveat?: string;
+  /**
+   * A cross-sensor metric (fp_elsewhere, recall_unseen): in the default metrics only of experiments that name sensors
+   * (`sensors` or `truth`); elsewhere its value is fixed (the lists' sensors are the truth's), so it is computed only
+   * when named in `metrics`. @default false
+   */
+  readonly crossSensor: boolean;
+  /**
+   * Data it reads beyond the lists and the days' tables: `asn`, the AS of each listed IP (ListFacts.asnGroups, from
+   * the enrichment data, docs/enrichment.md). The backtest loads it only when such a metric is computed, and such a
+   * metric is in no experiment's default metrics: it is computed only when named in `metrics`.
+   */
+  readonly needs?: readonly MetricData[];
   compute(facts: ListFacts): number;
 }
+
+/** Data a metric may need loaded (Metric.needs). */
+export type MetricData = 'asn';
 
 export interface MetricSpec {
   name: string;
@@ -32,6 +47,8 @@ export interface MetricSpec {
   horizons?: boolean;
   compare?: boolean;
   caveat?: string;
+  crossSensor?: boolean;
+  needs?: readonly MetricData[];
   compute(facts: ListFacts): number;
 }
 
@@ -40,7 +57,7 @@ const metrics = new Map<string, Metric>();
 export function defineMetric(spec: MetricSpec): Metric {
   if (!/^[a-z][a-z0-9_]*$/.test(spec.name))
     throw new UsageError(`metric name '${spec.name}' must be snake_case (a-z, 0-9, _)`);
-  return Object.freeze({ horizons: true, compare: true, ...spec });
+  return Object.freeze({ horizons: true, compare: true, crossSensor: false, ...spec });
 }
 
 /** Adds a metric; a taken name is refused unless `override` is set. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { checkOutputFolder } from '../../util/output-path.js';
 
@@ -51,23 +52,56 @@ export function registerBacktest(program: Command): void {
       const experiment = await readExperiment(file);
       const synthProgress = createProgress('synth   ', quiet, ' days');
       const progress = createProgress('backtest', quiet, ' days');
+      const options = {
+        out: flags.out,
+        cacheDir: flags.cache,
+        trustChanges: Boolean(flags.trustChanges),
+        onDatasetWarning: (m: string) => {
+          synthProgress.stop();
+          if (!quiet) process.stderr.write(`warning: ${m}\n`);
+        },
+        onSynthProgress: (done: number, total: number) => synthProgress.update(done, total),
+        onProgress: (done: number, total: number) => {
+          synthProgress.stop();
+          progress.update(done, total);
+        },
+        command: ['backtest', file, '--out', flags.out, ...(flags.report ? ['--report'] : [])],
+      };
+      if (experiment.truth?.leaveOneSensorOut) {
+        // One backtest per held-out sensor: its folders under held-out/, the table and the summary above them.
+        const { runLeaveOneSensorOut } = await import('../../backtest/leave-one-sensor-out.js');
+        let loso: Awaited<ReturnType<typeof runLeaveOneSensorOut>>;
+        try {
+          loso = await runLeaveOneSensorOut(experiment, options);
+        } finally {
+          synthProgress.stop();
+          progress.stop();
+        }
+        const reports: string[] = [];
+        if (flags.report && loso.written) {
+          const { writeReport } = await import('../../reports/write-report.js');
+          for (const h of loso.heldOut)
+            reports.push((await writeReport(join(loso.written.dir, 'held-out', h.dir))).html);
+        }
+        if (quiet) return;
+        const { leaveOneSensorOutText } = await import('../../backtest/leave-one-sensor-out.js');
+        const ms = loso.heldOut.reduce((sum, h) => sum + h.run.timings.totalMs, 0);
+        const first = loso.heldOut[0]!.run;
+        const lines = [
+          `${experiment.id}: ${first.days.length} days ${experiment.from} .. ${experiment.to}, ${first.scoredDays.length} scored, ${loso.heldOut.length} held-out sensors × ${experiment.models.length} models × ${experiment.budgets.length} budgets in ${(ms / 1000).toFixed(1)} s`,
+          leaveOneSensorOutText(loso),
+        ];
+        const warnings = loso.heldOut.reduce((n, h) => n + h.run.warnings.length, 0);
+        if (warnings > 0)
+          lines.push(`${warnings} distinct model warnings: in each held-out folder's manifest.json`);
+        if (loso.written) lines.push(`results: ${loso.written.dir}`);
+        for (const r of reports) lines.push(`report: ${r}`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+        return;
+      }
       let result: Awaited<ReturnType<typeof runExperiment>>;
       try {
-        result = await runExperiment(experiment, {
-          out: flags.out,
-          cacheDir: flags.cache,
-          trustChanges: Boolean(flags.trustChanges),
-          onDatasetWarning: (m) => {
-            synthProgress.stop();
-            if (!quiet) process.stderr.write(`warning: ${m}\n`);
-          },
-          onSynthProgress: (done, total) => synthProgress.update(done, total),
-          onProgress: (done, total) => {
-            synthProgress.stop();
-            progress.update(done, total);
-          },
-          command: ['backtest', file, '--out', flags.out, ...(flags.report ? ['--report'] : [])],
-        });
+        result = await runExperiment(experiment, options);
       } finally {
         synthProgress.stop();
         progress.stop();
