@@ -18,6 +18,7 @@ import {
   provenance,
   type ResultsDataset,
   resultsDataset,
+  SUMMARY_COLUMNS,
   utcStamp,
   type WrittenResults,
   writeResultFiles,
@@ -72,18 +73,7 @@ export const LEAVE_ONE_SENSOR_OUT_COLUMNS = [
   'held_out',
   'held_out_dir',
   'train_sensors',
-  'model',
-  'budget',
-  'metric',
-  'n',
-  'mean',
-  'median',
-  'q1',
-  'q3',
-  'iqr',
-  'ci_low',
-  'ci_high',
-  'higher_is_better',
+  ...SUMMARY_COLUMNS,
 ] as const;
 
 /** The metrics of the summary text's tables (those the experiment computes), in order. */

@@ -1,7 +1,7 @@
-import { chmod, copyFile, cp, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashPoint, replaceDatasetFolder, scratchOf, startDatasetFolder } from '../days/dataset-replace.js';
-import { recordDayTables, VERIFIED_FILE, verifyManifestDataset } from '../days/dataset-verify.js';
+import { recordDayTables, verifyManifestDataset } from '../days/dataset-verify.js';
 import { type DatasetManifest, MANIFEST_FILE, MANIFEST_VERSION } from '../days/manifest.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { parseDay } from '../util/dates.js';
@@ -11,13 +11,12 @@ import { VERSION } from '../version.js';
 import type { ReaderOptions } from './formats/input-format.js';
 import { checkReaderOptions, getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
-import { prepareDatasetFolder } from './ingest.js';
+import { carryOver, ingestOwns, prepareDatasetFolder } from './ingest.js';
 import type { InputFile } from './input-files.js';
 import {
   asideOf,
   commitLoginAside,
   keepLoggedIn,
-  LOGIN_ASIDE_FOLDER,
   type LoginAsideBase,
   loginAsideBase,
   NO_LOGIN,
@@ -68,18 +67,6 @@ export interface IngestAppendResult {
    * (Cowrie `--attack login-success`: with the earlier flows a new login brought back).
    */
   extendedDays: { date: string; flows: number }[];
-}
-
-/** What ingest itself writes in a dataset folder (never carried over from the old folder). */
-function ingestOwns(name: string): boolean {
-  return (
-    name === MANIFEST_FILE ||
-    name === VERIFIED_FILE ||
-    /^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) ||
-    name === LOGIN_ASIDE_FOLDER ||
-    /^\.aiplab-tmp(-\d+)?$/.test(name) ||
-    /^\..+\.tmp$/.test(name)
-  );
 }
 
 /**
@@ -336,22 +323,4 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     if (code === 'ENOENT') throw new DataError('day table named by the manifest is missing', { file: from });
     await copyFile(from, to);
   }
-}
-
-/**
- * Copies what `out` holds beside the dataset (a README of the user's, a `.git`) into the new folder, with `out`'s
- * permissions, as ingest does; the caller's companion files are written anew instead.
- */
-async function carryOver(out: string, next: string, companions: Set<string>): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(out);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (ingestOwns(name) || companions.has(name)) continue;
-    await cp(join(out, name), join(next, name), { recursive: true, preserveTimestamps: true });
-  }
-  await chmod(next, (await stat(out)).mode & 0o7777);
 }

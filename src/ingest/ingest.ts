@@ -216,8 +216,8 @@ export async function commitDataset(out: string, next: string, d: DatasetParts):
   return manifest;
 }
 
-/** What ingest writes in a dataset folder (and so does not carry over from the old one). */
-function ingestOwns(name: string): boolean {
+/** What ingest writes in a dataset folder (and so does not carry over from the old one; ingestAppend's too). */
+export function ingestOwns(name: string): boolean {
   return (
     name === MANIFEST_FILE ||
     name === VERIFIED_FILE ||
@@ -232,8 +232,13 @@ function ingestOwns(name: string): boolean {
 /**
  * Copies what an existing `out` holds that ingest does not write (a README of the user's, a `.git`) into the new
  * dataset, and gives it `out`'s permissions: replacing the folder must not lose them, as writing into it did not.
+ * `rewritten`: names the caller writes anew in `next` (ingestAppend's companion files), not copied either.
  */
-async function carryOver(out: string, next: string): Promise<void> {
+export async function carryOver(
+  out: string,
+  next: string,
+  rewritten: ReadonlySet<string> = new Set(),
+): Promise<void> {
   let names: string[];
   try {
     names = await readdir(out);
@@ -241,7 +246,7 @@ async function carryOver(out: string, next: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    if (ingestOwns(name)) continue;
+    if (ingestOwns(name) || rewritten.has(name)) continue;
     await cp(join(out, name), join(next, name), { recursive: true, preserveTimestamps: true });
   }
   await chmod(next, (await stat(out)).mode & 0o7777);

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { type DayTable, dayTableFileName, totalFlows } from '../days/day-table.js';
+import { type DayTable, dayTableFileName, pickRows, totalFlows } from '../days/day-table.js';
 import { dayTableToGzip, parseDayTableCsv } from '../days/day-table-csv.js';
 import { secondsToMicros } from '../days/day-table-domain.js';
 import type { DatasetManifest, DayEntry, InputFileEntry } from '../days/manifest.js';
@@ -109,10 +109,10 @@ export function keepLoggedIn(parts: PartResult[], partDirs: string[], asideFrom?
       if (removed.length === 0) return entry;
       if (parseDay(entry.date)! >= from) {
         const list = aside.get(entry.date) ?? [];
-        list.push(rowsOf(table, removed));
+        list.push(pickRows(table, removed));
         aside.set(entry.date, list);
       }
-      const filtered = rowsOf(table, kept);
+      const filtered = pickRows(table, kept);
       const gz = dayTableToGzip(filtered);
       writeFileSync(path, gz);
       return { ...entry, rows: filtered.ip.length, flows: totalFlows(filtered), sha256: sha256(gz) };
@@ -330,17 +330,4 @@ async function readAside(out: string, old: DatasetManifest): Promise<AsideIndex 
     if (gz === null || sha256(gz) !== d.sha256) return null;
   }
   return index;
-}
-
-/** The rows `rows` (indices, in order) of a table. */
-function rowsOf(table: DayTable, rows: number[]): DayTable {
-  const pick = (column: Float64Array) => Float64Array.from(rows, (i) => column[i]!);
-  return {
-    date: table.date,
-    ip: rows.map((i) => table.ip[i]!),
-    flows: pick(table.flows),
-    duration: pick(table.duration),
-    packets: pick(table.packets),
-    bytes: pick(table.bytes),
-  };
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { type DayTable, dayTableFileName, emptyDayTable, totalFlows } from '../days/day-table.js';
+import { type DayTable, dayTableFileName, emptyDayTable, pickRows, totalFlows } from '../days/day-table.js';
 import { dayTableToGzip, parseDayTableCsv } from '../days/day-table-csv.js';
 import type { DayEntry, SensorEntry } from '../days/manifest.js';
 import { SENSORS_FOLDER, sensorDirs } from '../days/sensor-dirs.js';
@@ -117,16 +117,7 @@ export function mergeSensorParts(
 function keepRows(table: DayTable, keep: Set<string>): DayTable {
   const rows: number[] = [];
   for (let i = 0; i < table.ip.length; i++) if (keep.has(table.ip[i]!)) rows.push(i);
-  if (rows.length === table.ip.length) return table;
-  const pick = (column: Float64Array) => Float64Array.from(rows, (i) => column[i]!);
-  return {
-    date: table.date,
-    ip: rows.map((i) => table.ip[i]!),
-    flows: pick(table.flows),
-    duration: pick(table.duration),
-    packets: pick(table.packets),
-    bytes: pick(table.bytes),
-  };
+  return rows.length === table.ip.length ? table : pickRows(table, rows);
 }
 
 /** The day's table must be the sum of its sensors' tables: anything else is a bug (a plain Error). */
