@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { ingest } from '../../src/index.js';
-import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
+import { BENCH_DIR, type BenchLine, ROOT, seeded, zcatTimes } from './common.js';
 
 /**
  * nfdump reader benchmark (issue 13): seeded `nfdump -o csv` dumps of 1.2 M records over two days, in the token layout
@@ -99,36 +99,6 @@ function child(args: string[]): ChildFigures {
   );
   if (r.status !== 0) throw new Error(`reader-nfdump child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildFigures;
-}
-
-/** Wall and CPU time of `zcat input > /dev/null` (the CPU time from bash's `times`: its children's user + system). */
-function zcatTimes(input: string): { ms: number; cpuMs: number } {
-  const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', 'zcat -- "$1" > /dev/null || exit; times', 'bash', input], {
-    encoding: 'utf8',
-  });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`zcat failed: ${r.stderr}`);
-  // `times` prints the shell's user/system, then its children's: `0m0.571s 0m0.020s`.
-  const children = r.stdout.trim().split('\n').pop()!.split(/\s+/).map(seconds);
-  return { ms, cpuMs: 1000 * (children[0]! + children[1]!) };
-}
-
-function seconds(text: string): number {
-  const m = /^(\d+)m([\d.]+)s$/.exec(text);
-  return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
-}
-
-/** mulberry32: a small seeded generator (no Math.random in aiplab). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `YYYY-MM-DD hh:mm:ss` of epoch ms (the wall-clock fields, whatever zone they are read in). */

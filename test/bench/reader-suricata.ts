@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { ingest } from '../../src/index.js';
-import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
+import { BENCH_DIR, type BenchLine, ROOT, seeded, zcatTimes } from './common.js';
 
 /**
  * Suricata reader benchmark (issue 13): a seeded eve.json.gz of about 1.2 M flow records over two days, with netflow
@@ -87,30 +87,6 @@ function child(args: string[]): ChildFigures {
   );
   if (r.status !== 0) throw new Error(`reader-suricata child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildFigures;
-}
-
-/** Wall and CPU (user + system, from the shell's `times`) milliseconds of `zcat file > /dev/null`. */
-function zcatTimes(file: string): { ms: number; cpuMs: number } {
-  const t0 = performance.now();
-  const r = spawnSync('sh', ['-c', 'zcat -- "$1" > /dev/null && times', 'sh', file], { encoding: 'utf8' });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`zcat failed: ${r.stderr}`);
-  // `times`: the shell's user and system time, then its children's, as 0m3.170s 0m0.090s.
-  const children = r.stdout.trim().split('\n').pop()!;
-  const [user, sys] = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  return { ms, cpuMs: ((user ?? 0) + (sys ?? 0)) * 1000 };
-}
-
-/** mulberry32: a small seeded generator (no Math.random in aiplab). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `2024-03-01T00:00:07.123456+0000`, as Suricata's CreateIsoTimeString writes a UTC time. */
