@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openExperimentDataset } from '../src/backtest/dataset-source.js';
 import { resolveExperiment } from '../src/backtest/experiment.js';
 import { type DatasetManifest, ingest, openDataset, synthesize, UsageError } from '../src/index.js';
-import { rejection, tempDir } from './helpers.js';
+import { rejection, runCli, tempDir } from './helpers.js';
 import { snapshotFolder } from './ingest/ingest-helpers.js';
 
 let root: string;
@@ -116,6 +116,22 @@ describe('synth sensorOverlap', () => {
     await synthesize({ ...SMALL, sensorOverlap: 0.5, format: 'aip', out: a, workers: 0 });
     await synthesize({ ...SMALL, sensorOverlap: 0.5, format: 'aip', out: b, workers: 3 });
     expect(await snapshotFolder(b)).toEqual(await snapshotFolder(a));
+  });
+
+  it('the CLI: --sensor-overlap gives the library’s output; a share outside 0..1 is a usage error', async () => {
+    const lib = join(root, 'cli-lib');
+    const cli = join(root, 'cli-out');
+    await synthesize({ ...SMALL, sensorOverlap: 0.25, format: 'aip', out: lib });
+    const args = ['synth', '--days', '5', '--attackers-per-day', '150', '--honeypots', '12', '--seed', '11'];
+    const common = [...args, '--start-date', '2024-02-01', '--format', 'aip', '-q'];
+    const ok = await runCli([...common, '--sensor-overlap', '0.25', '--out', cli]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await snapshotFolder(cli)).toEqual(await snapshotFolder(lib));
+    for (const bad of ['1.5', '-0.1', 'half']) {
+      const r = await runCli([...common, '--sensor-overlap', bad, '--out', join(root, 'cli-bad')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--sensor-overlap must be a number from 0 to 1, not '${bad}'`);
+    }
   });
 
   it('refuses a share outside 0..1', async () => {
