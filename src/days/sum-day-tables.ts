@@ -61,3 +61,16 @@ export function sumDayTables(date: string, tables: readonly DayTable[]): DayTabl
     bytes: bytes.subarray(0, n),
   });
 }
+
+/** The rows `rows` (indices, in order) of a table, as a table of its own. */
+export function pickRows(table: DayTable, rows: readonly number[]): DayTable {
+  const pick = (column: Float64Array) => Float64Array.from(rows, (i) => column[i]!);
+  return {
+    date: table.date,
+    ip: rows.map((i) => table.ip[i]!),
+    flows: pick(table.flows),
+    duration: pick(table.duration),
+    packets: pick(table.packets),
+    bytes: pick(table.bytes),
+  };
+}

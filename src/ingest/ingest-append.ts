@@ -8,10 +8,11 @@ import { parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { sha256 } from '../util/sha256.js';
 import { VERSION } from '../version.js';
+import { carryOver, ingestOwns } from './dataset-carry-over.js';
 import type { ReaderOptions } from './formats/input-format.js';
 import { checkReaderOptions, getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
-import { carryOver, ingestOwns, prepareDatasetFolder } from './ingest.js';
+import { prepareDatasetFolder } from './ingest.js';
 import type { InputFile } from './input-files.js';
 import {
   asideOf,

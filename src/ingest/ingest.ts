@@ -1,4 +1,4 @@
-import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   crashPoint,
@@ -7,7 +7,7 @@ import {
   scratchOf,
   startDatasetFolder,
 } from '../days/dataset-replace.js';
-import { recordDayTables, VERIFIED_FILE } from '../days/dataset-verify.js';
+import { recordDayTables } from '../days/dataset-verify.js';
 import { type DatasetManifest, MANIFEST_FILE, MANIFEST_VERSION } from '../days/manifest.js';
 import { SENSORS_FOLDER } from '../days/sensor-dirs.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -15,11 +15,12 @@ import { parseDay } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import { outputFolderEntries, processAlive } from '../util/fs-checks.js';
 import { VERSION } from '../version.js';
+import { carryOver } from './dataset-carry-over.js';
 import type { ReaderOptions } from './formats/input-format.js';
 import { checkReaderOptions, getInputFormat } from './formats/registry.js';
 import { readHoneypots } from './honeypots.js';
 import { expandInputs } from './input-files.js';
-import { asideOf, commitLoginAside, LOGIN_ASIDE_FOLDER } from './login-filter.js';
+import { asideOf, commitLoginAside } from './login-filter.js';
 import { mergeParts, mergeSkips, readParts, readPlan, splitRuns } from './parallel-parts.js';
 import type { PartOptions, PartResult } from './read-part.js';
 import { checkPerSensor } from './sensor-tables.js';
@@ -214,42 +215,6 @@ export async function commitDataset(out: string, next: string, d: DatasetParts):
   crashPoint('next-complete');
   await replaceDatasetFolder(out, next);
   return manifest;
-}
-
-/** What ingest writes in a dataset folder (and so does not carry over from the old one; ingestAppend's too). */
-export function ingestOwns(name: string): boolean {
-  return (
-    name === MANIFEST_FILE ||
-    name === VERIFIED_FILE ||
-    name === SENSORS_FOLDER ||
-    name === LOGIN_ASIDE_FOLDER ||
-    /^attacks\.\d{4}-\d{2}-\d{2}\.csv\.gz$/.test(name) ||
-    /^\.aiplab-tmp-\d+$/.test(name) || // an older aiplab's scratch folder
-    /^\..+\.tmp$/.test(name) // writeFileAtomic's temporary files
-  );
-}
-
-/**
- * Copies what an existing `out` holds that ingest does not write (a README of the user's, a `.git`) into the new
- * dataset, and gives it `out`'s permissions: replacing the folder must not lose them, as writing into it did not.
- * `rewritten`: names the caller writes anew in `next` (ingestAppend's companion files), not copied either.
- */
-export async function carryOver(
-  out: string,
-  next: string,
-  rewritten: ReadonlySet<string> = new Set(),
-): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(out);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (ingestOwns(name) || rewritten.has(name)) continue;
-    await cp(join(out, name), join(next, name), { recursive: true, preserveTimestamps: true });
-  }
-  await chmod(next, (await stat(out)).mode & 0o7777);
 }
 
 function optionalDay(text: string | undefined, flag: string): number | undefined {

@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { type DayTable, dayTableFileName, emptyDayTable, pickRows, totalFlows } from '../days/day-table.js';
+import { type DayTable, dayTableFileName, emptyDayTable, totalFlows } from '../days/day-table.js';
 import { dayTableToGzip, parseDayTableCsv } from '../days/day-table-csv.js';
 import type { DayEntry, SensorEntry } from '../days/manifest.js';
 import { SENSORS_FOLDER, sensorDirs } from '../days/sensor-dirs.js';
-import { sumDayTables } from '../days/sum-day-tables.js';
+import { pickRows, sumDayTables } from '../days/sum-day-tables.js';
 import { UsageError } from '../util/errors.js';
 import { sha256 } from '../util/sha256.js';
 import type { PartResult } from './read-part.js';
