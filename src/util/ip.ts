@@ -10,14 +10,26 @@ import { isCanonicalIpv6 } from './ipv6-canonical.js';
 export function canonicalIp(text: string): string | undefined {
   // Fast path: a dotted quad already in canonical form (no leading zeros) is its own canonical text.
   if (isCanonicalIpv4(text)) return text;
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 §2.5.5.2: what a dual-stack socket reports for an IPv4
+  // peer, e.g. Cowrie's src_ip) is that IPv4 host: one attacker, one row, and never an IPv6 "bogon".
+  if (isMappedIpv4Text(text)) {
+    if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
+    return ipaddr.IPv6.parse(text).toIPv4Address().toString();
+  }
   // Likewise IPv6 already in RFC 5952 form (what day tables hold), which ipaddr.js would give back unchanged.
   if (isCanonicalIpv6(text)) return text;
   if (text.includes(':')) {
     if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
-    return ipaddr.IPv6.parse(text).toRFC5952String();
+    const v6 = ipaddr.IPv6.parse(text);
+    return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();
   }
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
   return ipaddr.IPv4.parse(text).toString();
+}
+
+/** Whether `text` starts as an IPv4-mapped IPv6 address in its usual spellings (`::ffff:`, any case). */
+function isMappedIpv4Text(text: string): boolean {
+  return text.length > 7 && text.charCodeAt(0) === 58 && text.charCodeAt(1) === 58 && /^::ffff:/i.test(text);
 }
 
 /**

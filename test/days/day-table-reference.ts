@@ -12,7 +12,9 @@ export function referenceCanonicalIp(text: string): string | undefined {
   if (isCanonicalIpv4(text)) return text;
   if (text.includes(':')) {
     if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
-    return ipaddr.IPv6.parse(text).toRFC5952String();
+    const v6 = ipaddr.IPv6.parse(text);
+    // Since issue 13: an IPv4-mapped address (::ffff:0:0/96) is its IPv4 host.
+    return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toRFC5952String();
   }
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
   return ipaddr.IPv4.parse(text).toString();

@@ -244,10 +244,13 @@ export function compareIp(a: string, b: string): number {
   return na < nb ? -1 : na > nb ? 1 : 0;
 }
 
-/** RFC 5952 text: lower case, no leading zeros, the longest run (>= 2) of zero groups as `::` (the first on a tie). */
+/** Canonical text: an IPv4-mapped address as its IPv4 dotted quad; else RFC 5952: lower case, no leading zeros, the longest run (>= 2) of zero groups as `::` (the first on a tie). */
 export function rfc5952(ip: string): string {
   if (!ip.includes(':')) return ip.split('.').map(Number).join('.');
   const g = v6Groups(ip);
+  // IPv4-mapped (::ffff:0:0/96, RFC 4291 §2.5.5.2): the IPv4 host.
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff)
+    return [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255].join('.');
   let best = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {
