@@ -210,7 +210,7 @@ async function extendDataset(
   const fresh = Boolean(options.rebuild);
   // A swap a killed run left half done is finished (or undone) first, so the state read is the dataset's.
   await recoverDatasetFolder(options.data);
-  const state = fresh ? newDailyState(format) : await checkedState(options.data, format);
+  const state = fresh ? newDailyState(format) : await checkedState(options.data, format, reader);
   const candidates: Candidate[] = [];
   for (const file of input.complete)
     candidates.push({ file, key: keyOf(file), ...(await statFile(file.path)) });
@@ -307,8 +307,12 @@ async function extendDataset(
   };
 }
 
-/** The state of the dataset folder, checked to belong to its manifest (a new folder: an empty state). */
-async function checkedState(data: string, format: string): Promise<DailyState> {
+/**
+ * The state of the dataset folder, checked to belong to its manifest and to have been read with the reader options
+ * asked for now (checked up front: a run with nothing new to read would otherwise ignore a changed --tz/--attack);
+ * a new folder: an empty state.
+ */
+async function checkedState(data: string, format: string, reader: ReaderOptions): Promise<DailyState> {
   const state = await readDailyState(data);
   let manifestText: string | undefined;
   try {
@@ -337,6 +341,18 @@ async function checkedState(data: string, format: string): Promise<DailyState> {
     throw new DataError(
       `the dataset changed since aiplab daily last wrote it (its ${MANIFEST_FILE} is not the one ${DAILY_STATE_FILE} records: re-ingested, or accepted with --trust-changes?): pass --rebuild to re-read every complete day`,
       { file: data },
+    );
+  let was: unknown;
+  try {
+    was = (JSON.parse(manifestText) as { reader?: unknown }).reader ?? {};
+  } catch (error) {
+    throw new DataError(`unreadable manifest: ${(error as Error).message}`, {
+      file: join(data, MANIFEST_FILE),
+    });
+  }
+  if (JSON.stringify(was) !== JSON.stringify(reader))
+    throw new UsageError(
+      `${data} was read with the reader options ${JSON.stringify(was)}, not ${JSON.stringify(reader)} (--tz, --attack): give the options it was read with, or pass --rebuild to re-read every complete day with the new ones`,
     );
   return state;
 }

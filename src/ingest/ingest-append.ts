@@ -87,8 +87,8 @@ export interface IngestAppendResult {
  * on an older day, whose removed rows are pruned, keeps only the new records and is named in a warning.
  *
  * Refused: a dataset of another format or other reader options (a UsageError), one with per-sensor tables (not
- * extended yet), and a new file whose content (sha256) a file already in the dataset has, which would count its
- * records twice (a DataError naming both).
+ * extended yet), and a new file with records whose content (sha256) a file already in the dataset has, which would
+ * count its records twice (a DataError naming both); a file without records (header only) is read again freely.
  */
 export async function ingestAppend(options: IngestAppendOptions): Promise<IngestAppendResult> {
   const format = getInputFormat(options.format);
@@ -300,14 +300,19 @@ async function readOldManifest(
   return manifest;
 }
 
-/** A new file with the content of a file the dataset already holds would count its records twice. */
+/**
+ * A new file with the content of a file the dataset already holds would count its records twice. A file that gave no
+ * record (nor a malformed line) cannot: a header-only file (an AIP day without attacks, nfdump's "No matching flows")
+ * is byte-identical day after day, and each such day must still be read. Same content, format and reader options
+ * read the same, so the new file's count stands for the old one's.
+ */
 function checkNotReadBefore(old: DatasetManifest, parts: PartResult[]): void {
   const before = new Map<string, string>();
   for (const i of old.inputs) if (i.bytes > 0) before.set(`${i.bytes}:${i.sha256}`, i.path);
   for (const p of parts)
-    for (const i of p.inputs) {
+    for (const [k, i] of p.inputs.entries()) {
       const was = before.get(`${i.bytes}:${i.sha256}`);
-      if (was !== undefined)
+      if (was !== undefined && p.recordless?.[k] !== true)
         throw new DataError(
           `has the content of ${was}, already in the dataset (sha256 ${i.sha256.slice(0, 12)}…): appending it would count its records twice`,
           { file: i.path },

@@ -33,6 +33,8 @@ export interface PartResult {
   dropped: Record<string, number>;
   examples: Record<string, string[]>;
   inputs: InputFileEntry[];
+  /** Per input (as `inputs`): whether reading it gave no record and no malformed line (a header-only file). */
+  recordless?: boolean[];
   records: number;
   reopened: number;
   warnings: string[];
@@ -63,6 +65,7 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
   });
   const warnings: string[] = [];
   const inputs: InputFileEntry[] = [];
+  const recordless: boolean[] = [];
   // earliestLater[k]: the first day any file from k on belongs to (NaN if one of them belongs to no day folder).
   const earliestLater = new Float64Array(files.length + 1).fill(Number.POSITIVE_INFINITY);
   for (let k = files.length - 1; k >= 0; k--) {
@@ -73,6 +76,8 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
     for (let k = 0; k < files.length; k++) {
       const file = files[k]!;
       if (k + 1 < files.length) prefetchFile(files[k + 1]!.path, onRawBytes);
+      const recordsBefore = collector.records;
+      const malformedBefore = skips.totalMalformed;
       const stats = await format.read(file.path, file.display, {
         collector,
         skips,
@@ -83,6 +88,7 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
       const covers = file.coversDay !== undefined ? parseDay(file.coversDay) : undefined;
       if (covers !== undefined) collector.cover(covers);
       inputs.push({ path: file.display, bytes: stats.bytes, sha256: stats.sha256, lines: stats.lines });
+      recordless.push(collector.records === recordsBefore && skips.totalMalformed === malformedBefore);
       const noSensor = collector.takeNoSensor();
       if (noSensor > 0)
         warnings.push(
@@ -105,6 +111,7 @@ export async function readPart(options: PartOptions, onRawBytes?: (n: number) =>
     dropped: report.dropped,
     examples: report.examples,
     inputs,
+    recordless,
     records: collector.records,
     reopened: collector.reopened,
     warnings,

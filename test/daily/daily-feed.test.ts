@@ -2,11 +2,11 @@
  * aiplab daily as a library call (src/daily/daily-feed.ts, docs/daily-feed.md): small Zeek day folders and Cowrie logs
  * written here, with the attackers of each day chosen by hand, so every expected list is known without the code.
  */
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lockPathOf } from '../../src/daily/daily-lock.js';
+import { lockPathOf, withDatasetLock } from '../../src/daily/daily-lock.js';
 import { DAILY_STATE_FILE } from '../../src/daily/daily-state.js';
 import { type DailyFeedOptions, dailyFeed } from '../../src/daily/index.js';
 import { DataError, ingest, UsageError } from '../../src/index.js';
@@ -271,5 +271,96 @@ describe('aiplab daily on Cowrie logs', () => {
     await writeFile(join(logs, `cowrie.json.${D2}.gz`), gzipSync(cowrieLines(D2, { '45.8.8.8': 1 })));
     const e = await rejection(run(at(D3)));
     expect(e.message).toContain(`cowrie.json.${D2}.gz: input file replaces cowrie.json.${D2}, read before`);
+  });
+});
+
+describe('aiplab daily: review fixes (header-only days, changed reader options, the lock)', () => {
+  const HEADER = 'orig,flows,duration,packets,bytes\n';
+
+  it('reads header-only AIP days, byte-identical day after day; a real duplicate is still refused', async () => {
+    const dir = await tmp.make();
+    const input = join(dir, 'in');
+    const one = `${HEADER}45.1.1.1,3,6.0,9,360\n`;
+    await put(join(input, 'attacks.2026-03-01.csv'), one);
+    await put(join(input, 'attacks.2026-03-02.csv'), HEADER);
+    const data = join(dir, 'data');
+    const out = join(dir, 'feed');
+    const run = (now: string) =>
+      dailyFeed({ format: 'aip', input, data, out, models: ['Alpha'], formats: ['txt'], now: new Date(now) });
+    const first = await run('2026-03-03T01:00:00Z');
+    expect(first.read).toEqual(['attacks.2026-03-01.csv', 'attacks.2026-03-02.csv']);
+    // A third day without attacks: the same bytes as the second, which held no record to count twice.
+    await put(join(input, 'attacks.2026-03-03.csv'), HEADER);
+    const second = await run('2026-03-04T01:00:00Z');
+    expect(second.read).toEqual(['attacks.2026-03-03.csv']);
+    const m = JSON.parse(await readFile(join(data, 'manifest.json'), 'utf8'));
+    expect(m.inputs.map((i: { path: string }) => i.path.split('/').pop())).toEqual([
+      'attacks.2026-03-01.csv',
+      'attacks.2026-03-02.csv',
+      'attacks.2026-03-03.csv',
+    ]);
+    expect(m.records).toBe(1);
+    expect(m.attackFlows).toBe(3);
+    // A day whose file has the records of a day read before: they would count twice.
+    await put(join(input, 'attacks.2026-03-04.csv'), one);
+    const dup = await rejection(run('2026-03-05T01:00:00Z'));
+    expect(dup).toBeInstanceOf(DataError);
+    expect(dup.message).toMatch(/attacks\.2026-03-04\.csv: has the content of .*attacks\.2026-03-01\.csv/);
+  });
+
+  it('a changed --attack is refused up front, even on a run with nothing new to read; --rebuild takes it', async () => {
+    const dir = await tmp.make();
+    const logs = join(dir, 'cowrie');
+    await put(join(logs, `cowrie.json.${D1}`), cowrieLines(D1, { '45.1.1.1': 2 }));
+    await put(join(logs, 'cowrie.json'), cowrieLines(D2, { '45.2.2.2': 1 }));
+    const data = join(dir, 'data');
+    const out = join(dir, 'feed');
+    const run = (more: Partial<DailyFeedOptions> = {}) =>
+      dailyFeed({
+        format: 'cowrie',
+        input: logs,
+        data,
+        out,
+        models: ['Alpha'],
+        formats: ['txt'],
+        now: at(D2),
+        ...more,
+      });
+    expect((await run()).read).toEqual([`cowrie.json.${D1}`]);
+    const e = await rejection(run({ reader: { attack: 'login-success' } }));
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e.message).toContain('reader options {}, not {"attack":"login-success"}');
+    const rebuilt = await run({ reader: { attack: 'login-success' }, rebuild: true });
+    expect(rebuilt.read).toEqual([`cowrie.json.${D1}`]);
+    const back = await rejection(run());
+    expect(back.message).toContain('reader options {"attack":"login-success"}, not {}');
+  });
+
+  it('the lock: an empty fresh lock is held (being written); a dead pid, or an old empty lock, is taken over', async () => {
+    const dir = await tmp.make();
+    const data = join(dir, 'data');
+    const path = lockPathOf(data);
+    let ran = 0;
+    const work = async () => {
+      ran++;
+      // While the work runs, the lock holds this pid.
+      expect(await readFile(path, 'utf8')).toBe(`${process.pid}\n`);
+    };
+    await writeFile(path, '');
+    const e = await rejection(withDatasetLock(data, work));
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toMatch(/taking the lock/);
+    expect(ran).toBe(0);
+    expect(await readFile(path, 'utf8')).toBe('');
+    // The same empty lock a minute old: left by a run killed while taking it.
+    const old = new Date(Date.now() - 60_000);
+    await utimes(path, old, old);
+    await withDatasetLock(data, work);
+    expect(ran).toBe(1);
+    await writeFile(path, '999999999\n');
+    await withDatasetLock(data, work);
+    expect(ran).toBe(2);
+    // Released, and nothing left beside it (no temporary or renamed lock).
+    expect((await readdir(dir)).filter((n) => n.includes('aiplab-daily.lock'))).toEqual([]);
   });
 });

@@ -238,3 +238,23 @@ describe('ingestAppend', () => {
     expect(e).toBeInstanceOf(UsageError);
   });
 });
+
+describe('ingestAppend: files without records', () => {
+  it('appends a header-only file with the bytes of one already read (nothing to count twice), beside a file with records', async () => {
+    const dir = await tmp.make();
+    const header = 'orig,flows,duration,packets,bytes\n';
+    const a = await put(join(dir, 'in', 'attacks.2026-03-01.csv'), `${header}45.1.1.1,2,4.0,6,240\n`);
+    const b = await put(join(dir, 'in', 'attacks.2026-03-02.csv'), header);
+    const c = await put(join(dir, 'in', 'attacks.2026-03-03.csv'), header);
+    const d = await put(join(dir, 'in', 'attacks.2026-03-04.csv'), `${header}45.4.4.4,1,1.0,2,80\n`);
+    const data = join(dir, 'data');
+    const files = async (paths: string[]) => expandInputs(paths, () => true);
+    await ingestAppend({ format: 'aip', files: await files([a, b]), out: data, workers: 1 });
+    // c (header only, the bytes of b) and d in one run of one reader: only d's row is new.
+    const r = await ingestAppend({ format: 'aip', files: await files([c, d]), out: data, workers: 1 });
+    expect(r.newDays).toEqual(['2026-03-03', '2026-03-04']);
+    expect(r.manifest.records).toBe(2);
+    expect(r.manifest.attackFlows).toBe(3);
+    expect(r.manifest.inputs.map((i) => basename(i.path))).toEqual([a, b, c, d].map((p) => basename(p)));
+  });
+});
