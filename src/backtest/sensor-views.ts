@@ -26,14 +26,20 @@ export function experimentHasSensors(experiment: Pick<Experiment, 'sensors' | 't
 
 /**
  * The dataset's sensors, checked to hold every sensor the experiment names (`what`: the experiment key, for the
- * message). A dataset that keeps no per-sensor tables is a UsageError when the experiment names any.
+ * message). A dataset that keeps no per-sensor tables is a UsageError when the experiment names any, which says whether
+ * it was ingested without --per-sensor or with it but no sensor saw an attack (its manifest's `sensors` empty).
  */
 export function datasetSensors(dataset: Dataset, named: readonly string[], what: string): string[] {
   const known = dataset.sensors ?? [];
-  if (known.length === 0 || dataset.sensorView === undefined)
+  if (known.length === 0 || dataset.sensorView === undefined) {
+    if (dataset.manifest?.sensors?.length === 0)
+      throw new UsageError(
+        `${what}: the experiment names sensors, but the dataset ${dataset.dir} has no sensor: it was ingested per sensor (ingest --per-sensor), but no sensor saw an attack`,
+      );
     throw new UsageError(
       `${what}: the experiment names sensors, but the dataset ${dataset.dir} keeps no per-sensor day tables (ingest --per-sensor writes them)`,
     );
+  }
   const unknown = named.filter((s) => !known.includes(s));
   if (unknown.length > 0)
     throw new UsageError(

@@ -1,8 +1,9 @@
 import Table from 'cli-table3';
+import { asnCreditLines, enrichPackage } from '../enrich/enrich-sources.js';
 import { type Analysis, headlineStatements } from './analyze.js';
 import { type BacktestRun, BUDGET_K_METRIC } from './backtest.js';
 import { budgetLabel, isMatchedBudget } from './experiment.js';
-import { HEADLINE_METRICS } from './metrics/index.js';
+import { getMetric, HEADLINE_METRICS, metricNames } from './metrics/index.js';
 import { markSetCut, SET_CUT_NOTE } from './set-cuts.js';
 
 function fmt(x: number): string {
@@ -59,8 +60,20 @@ export function summaryTables(run: BacktestRun, analysis: Analysis): string {
 }
 
 /**
+ * Whether any of these metric columns (names, or `name_hN` at a horizon) is of a metric that reads the AS data
+ * (Metric.needs: asn_top_share, asn_hhi): results showing it must carry the data's credit.
+ */
+export function usesAsnData(columns: readonly string[]): boolean {
+  const known = new Set(metricNames());
+  return columns.some((c) => {
+    const name = c.replace(/_h\d+$/, '');
+    return known.has(name) && getMetric(name).needs?.includes('asn') === true;
+  });
+}
+
+/**
  * What `aiplab backtest` prints and writes as summary.txt: the sensors of each side (a run across sensors), skipped
- * days, the tables, the headline statements.
+ * days, the tables, the headline statements; when a metric read the AS data, its credit (asnCreditLines) last.
  */
 export function summaryText(run: BacktestRun, analysis: Analysis): string {
   const lines: string[] = [];
@@ -72,5 +85,15 @@ export function summaryText(run: BacktestRun, analysis: Analysis): string {
   if (missing.length > 0) lines.push(`not scored (no data): ${missing.map((s) => s.date).join(', ')}`);
   lines.push(summaryTables(run, analysis));
   lines.push(...headlineStatements(run, analysis));
+  if (usesAsnData(run.metricColumns)) lines.push(...asnCreditLines(asnVersion()));
   return `${lines.join('\n')}\n`;
+}
+
+/** The installed AS data package's version, or undefined when it cannot be read. */
+function asnVersion(): string | undefined {
+  try {
+    return enrichPackage('asn').source.version;
+  } catch {
+    return undefined;
+  }
 }

@@ -10,7 +10,7 @@ export interface AsnData {
   name: Uint32Array;
   /** Distinct AS names. */
   names: readonly string[];
-  /** Ranges that overlapped an earlier one (resolved: the later line wins; see RangeTableBuilder). */
+  /** Ranges that overlapped an earlier one (resolved: the narrowest range wins; see RangeTableBuilder). */
   overlaps: { v4: number; v6: number };
 }
 

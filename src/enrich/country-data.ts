@@ -7,7 +7,7 @@ export interface CountryData {
   ranges: RangeTable;
   /** The codes, by the value index `ranges` holds. */
   codes: readonly string[];
-  /** Ranges that overlapped an earlier one (resolved: the later line wins; see RangeTableBuilder). */
+  /** Ranges that overlapped an earlier one (resolved: the narrowest range wins; see RangeTableBuilder). */
   overlaps: { v4: number; v6: number };
 }
 

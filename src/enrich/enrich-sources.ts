@@ -27,11 +27,26 @@ export const ENRICH_PACKAGES = {
   },
   country: {
     package: '@ip-location-db/geo-whois-asn-country',
-    license: 'CC0-1.0',
+    license: 'CC0-1.0 (compilation); data CC-BY-4.0 (NRO)',
     attribution:
       'IP to country data by ip-location-db (CC0) from NRO (nro.net) whois and ASN data, CC BY 4.0',
   },
 } as const;
+
+/** The link DB-IP's licence asks of a web page that shows results built on its data (the AS data includes it). */
+export const DB_IP_LINK = { href: 'https://db-ip.com', text: 'IP Geolocation by DB-IP' } as const;
+
+/**
+ * The credit for results built on the AS data (the ASN metrics in summary.txt and the report page): the package
+ * with its version when known, the CC BY 4.0 attribution, and DB-IP's link as text.
+ */
+export function asnCreditLines(version?: string): string[] {
+  const spec = ENRICH_PACKAGES.asn;
+  return [
+    `AS data: ${spec.package}${version ? ` ${version}` : ''}; ${spec.attribution}`,
+    `${DB_IP_LINK.text}: ${DB_IP_LINK.href}`,
+  ];
+}
 
 const require = createRequire(import.meta.url);
 

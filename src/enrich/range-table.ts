@@ -62,11 +62,16 @@ function compareWords(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: 
   return a[i]! - b[j]! || a[i + 1]! - b[j + 1]! || a[i + 2]! - b[j + 2]! || a[i + 3]! - b[j + 3]!;
 }
 
-/** Disjoint ranges in ascending order, built from ranges sorted by start that may overlap (later ones win). */
+/**
+ * Disjoint ranges in ascending order, built from ranges sorted by start that may overlap: each address keeps the value
+ * of the narrowest range holding it (fewest addresses), and of the later line among equally narrow ones.
+ */
 class Segments<T extends number | bigint> {
   readonly start: T[] = [];
   readonly end: T[] = [];
   readonly value: number[] = [];
+  /** Width (end − start) of the input range each segment comes from: what an overlapping range is compared on. */
+  readonly width: T[] = [];
   /** Start of the last range added (input order). */
   lastStart: T | undefined;
   /** Ranges that overlapped earlier ones. */
@@ -75,57 +80,91 @@ class Segments<T extends number | bigint> {
   constructor(
     private readonly before: (x: T) => T,
     private readonly after: (x: T) => T,
+    private readonly minus: (a: T, b: T) => T,
   ) {}
+
+  /** Appends a segment, merged into the last one where it continues it with the same value and width. */
+  private push(s: T, e: T, v: number, w: T): void {
+    const n = this.end.length;
+    if (n > 0 && this.value[n - 1] === v && this.width[n - 1] === w && this.after(this.end[n - 1]!) === s) {
+      this.end[n - 1] = e;
+      return;
+    }
+    this.start.push(s);
+    this.end.push(e);
+    this.value.push(v);
+    this.width.push(w);
+  }
 
   add(s: T, e: T, v: number): string | undefined {
     if (s > e) return 'range start after its end';
     if (this.lastStart !== undefined && s < this.lastStart)
       return 'range starts before the previous one (the file must be sorted)';
     this.lastStart = s;
-    const { start, end, value } = this;
+    const { start, end, value, width } = this;
+    const w = this.minus(e, s);
     if (end.length === 0 || end[end.length - 1]! < s) {
-      start.push(s);
-      end.push(e);
-      value.push(v);
+      this.push(s, e, v, w);
       return undefined;
     }
     // Overlap: the segments that end at or after s (a short tail: the data overlaps rarely) are taken off and put
-    // back around the new range, which wins where they meet.
+    // back with the new range; where they meet, the narrower wins (the new one when as narrow).
     this.overlaps++;
     let k = end.length;
     while (k > 0 && end[k - 1]! >= s) k--;
-    const tail = { start: start.splice(k), end: end.splice(k), value: value.splice(k) };
-    for (let i = 0; i < tail.start.length; i++)
-      if (tail.start[i]! < s) {
-        start.push(tail.start[i]!);
-        end.push(this.before(s));
-        value.push(tail.value[i]!);
+    const tail = {
+      start: start.splice(k),
+      end: end.splice(k),
+      value: value.splice(k),
+      width: width.splice(k),
+    };
+    let from = s; // the first address of the new range not yet placed
+    let done = false; // all of the new range placed
+    for (let i = 0; i < tail.start.length; i++) {
+      const ts = tail.start[i]!;
+      const te = tail.end[i]!;
+      const tv = tail.value[i]!;
+      const tw = tail.width[i]!;
+      if (ts < s) this.push(ts, this.before(s), tv, tw);
+      if (!done && ts > from) {
+        // The new range alone, up to this segment or to its own end.
+        const upTo = ts <= e ? this.before(ts) : e;
+        this.push(from, upTo, v, w);
+        if (upTo === e) done = true;
+        else from = ts;
       }
-    start.push(s);
-    end.push(e);
-    value.push(v);
-    for (let i = 0; i < tail.start.length; i++)
-      if (tail.end[i]! > e) {
-        start.push(tail.start[i]! > e ? tail.start[i]! : this.after(e));
-        end.push(tail.end[i]!);
-        value.push(tail.value[i]!);
+      if (!done && ts <= e) {
+        // The part both hold.
+        const a = ts > s ? ts : s;
+        const b = te < e ? te : e;
+        if (tw < w) this.push(a, b, tv, tw);
+        else this.push(a, b, v, w);
+        if (b === e) done = true;
+        else from = this.after(b);
       }
+      if (te > e) this.push(ts > e ? ts : this.after(e), te, tv, tw);
+    }
+    if (!done) this.push(from, e, v, w);
     return undefined;
   }
 }
 
 /**
- * Collects ranges sorted by start. Where ranges overlap (upstream data has some: nested ranges, a more specific one
- * after the one that contains it), the later range wins over the part it covers, and `overlaps` counts them.
+ * Collects ranges sorted by start. Where ranges overlap (upstream data has some: nested ranges, in either order when
+ * they share a start, and partial overlaps), each address gets the value of the **narrowest** range holding it (the
+ * most specific one), and of the later line among equally wide ones; `overlaps` counts the ranges that overlapped an
+ * earlier one.
  */
 export class RangeTableBuilder {
   readonly #v4 = new Segments<number>(
     (x) => x - 1,
     (x) => x + 1,
+    (a, b) => a - b,
   );
   readonly #v6 = new Segments<bigint>(
     (x) => x - 1n,
     (x) => x + 1n,
+    (a, b) => a - b,
   );
 
   /** Ranges that overlapped an earlier one, by family. */

@@ -2,6 +2,8 @@ import { BUDGET_K_METRIC } from '../backtest/backtest.js';
 import { budgetLabel } from '../backtest/experiment.js';
 import { HEADLINE_METRICS } from '../backtest/metrics/builtin.js';
 import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
+import { usesAsnData } from '../backtest/summary-text.js';
+import { DB_IP_LINK, ENRICH_PACKAGES } from '../enrich/enrich-sources.js';
 import { VERSION } from '../version.js';
 import {
   budgetOrder,
@@ -261,6 +263,22 @@ function runFacts(results: ResultsFolder): string {
   return kvTable(rows);
 }
 
+/**
+ * The credit of the AS data when the results hold a metric that read it (asn_top_share, asn_hhi): the package and
+ * version the manifest records, its CC BY 4.0 attribution, and the link back DB-IP's licence asks of web pages
+ * showing its results. Empty otherwise.
+ */
+function asnCredit(results: ResultsFolder): string {
+  const metrics = [...new Set([...results.summary, ...results.perDay].map((r) => r.metric))];
+  if (!usesAsnData(metrics)) return '';
+  const { package: pkg, attribution } = ENRICH_PACKAGES.asn;
+  const version = results.manifest.versions?.[pkg];
+  return (
+    `<p class="credit">AS data: ${esc(pkg)}${version ? ` ${esc(version)}` : ''}; ${esc(attribution)}. ` +
+    `<a href='${DB_IP_LINK.href}'>${esc(DB_IP_LINK.text)}</a></p>\n`
+  );
+}
+
 function slugId(text: string): string {
   return text
     .toLowerCase()
@@ -342,7 +360,7 @@ ${skippedAndWarnings(results)}
 <h3>Versions</h3>
 ${versions}
 </section>
-<footer>Written by aiplab ${esc(VERSION)} at ${esc(writtenAt.toISOString())} from <code>${esc(results.dir)}</code>.</footer>
+<footer>${asnCredit(results)}Written by aiplab ${esc(VERSION)} at ${esc(writtenAt.toISOString())} from <code>${esc(results.dir)}</code>.</footer>
 </main>
 </body>
 </html>

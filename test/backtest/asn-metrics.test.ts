@@ -5,8 +5,10 @@
  * defaults).
  */
 import { describe, expect, it, vi } from 'vitest';
+import { analyzeRun } from '../../src/backtest/analyze.js';
 import { ListAsns } from '../../src/backtest/list-asns.js';
 import { provenance } from '../../src/backtest/results.js';
+import { summaryText } from '../../src/backtest/summary-text.js';
 import * as lookupModule from '../../src/enrich/ip-lookup.js';
 import {
   buildKnowledge,
@@ -139,6 +141,12 @@ describe('in a backtest', () => {
     // 01-03: a, b, d: top 2/3; HHI (4 + 1) / 9.
     expect(value('2024-01-03', 'asn_top_share')).toBe(2 / 3);
     expect(value('2024-01-03', 'asn_hhi')).toBe(5 / 9);
+    // summary.txt credits the AS data (CC BY 4.0) and DB-IP's link, whose licences ask it of published results.
+    const lines = summaryText(run, analyzeRun(run)).trimEnd().split('\n');
+    expect(lines.slice(-2)).toEqual([
+      `AS data: @ip-location-db/asn ${packageVersion('@ip-location-db/asn')}; IP to ASN data by RouteViews (routeviews.org), DB-IP (db-ip.com) and NRO (nro.net), CC BY 4.0`,
+      'IP Geolocation by DB-IP: https://db-ip.com',
+    ]);
   });
 
   it('a backtest with the default metrics neither computes them nor loads the data', async () => {
@@ -150,6 +158,7 @@ describe('in a backtest', () => {
     const run = await runBacktest(experiment, dataset);
     expect(run.rows.some((r) => r.metric.startsWith('asn_'))).toBe(false);
     expect(lookupModule.loadIpLookup).not.toHaveBeenCalled();
+    expect(summaryText(run, analyzeRun(run))).not.toMatch(/DB-IP|AS data/);
   });
 
   it("the results manifest's versions name the installed data packages (the data changes with each version)", () => {

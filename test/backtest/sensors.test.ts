@@ -255,6 +255,17 @@ describe('experiment keys and errors', () => {
       runLeaveOneSensorOut(experiment({ truth: { leaveOneSensorOut: true } }), { dataset: noSensors }),
     );
     expect(e1.message).toMatch(/truth\.leaveOneSensorOut: .*keeps no per-sensor day tables/);
+    // Ingested per sensor, but no sensor saw an attack: the manifest's sensors list is empty, and the error says so.
+    const noneSaw: Dataset = {
+      ...noSensors,
+      manifest: { ...(plain.manifest ?? {}), sensors: [] } as unknown as Dataset['manifest'],
+    };
+    for (const over of [{ sensors: ['a'] }, { truth: { sensors: ['c'] } }]) {
+      const e = await rejection(runBacktest(experiment(over), noneSaw));
+      expect(e).toBeInstanceOf(UsageError);
+      expect(e.message).toMatch(/ingested per sensor \(ingest --per-sensor\), but no sensor saw an attack/);
+      expect(e.message).not.toMatch(/keeps no per-sensor day tables/);
+    }
     const e2 = await rejection(runBacktest(experiment({ sensors: ['a', 'z'] }), plain));
     expect(e2.message).toMatch(/^sensors: no sensor 'z' in the dataset .*\(its sensors: a, b, c\)/);
     const e3 = await rejection(runBacktest(experiment({ truth: { sensors: ['y'] } }), plain));

@@ -1,7 +1,8 @@
 /**
  * The offline lookup against the packages' own text CSVs, read here independently (raw-ranges.ts: ipaddr.js on the
  * `*-ipv4.csv` / `*-ipv6.csv` files, where the loader reads the `-num` files): the first and last address of chosen
- * ranges, addresses in gaps, IPv6, the nested ranges of the country data (the later line wins), and seeded random
+ * ranges, addresses in gaps, IPv6, the nested ranges of the country data (the narrowest range wins, also where a
+ * broader line with the same start follows it), and seeded random
  * range boundaries against a brute-force scan of every line.
  */
 import { readFileSync } from 'node:fs';
@@ -130,6 +131,20 @@ describe('country lookup', () => {
     expect(lookup.lookup(v4Text(outer.start)).country).toBe(outer.values[0]);
   });
 
+  it('a narrow line followed by a broader one with the same start: the narrow one wins (real addresses)', () => {
+    for (const ip of ['209.170.81.40', '210.57.31.52']) {
+      const k = v4Key(ip);
+      const holding = cc4.filter((r) => r.start <= k && k <= r.end);
+      // The case the rule is for: two lines with one start, the narrower first, with different countries.
+      expect(holding.length, ip).toBe(2);
+      const [first, second] = holding as [RawRange<number>, RawRange<number>];
+      expect(first.start).toBe(second.start);
+      expect(first.end).toBeLessThan(second.end);
+      expect(first.values[0]).not.toBe(second.values[0]);
+      expect(lookup.lookup(ip).country, ip).toBe(first.values[0]);
+    }
+  });
+
   it('not an address: nothing', () => {
     for (const bad of ['', 'x', '1.2.3', '01.2.3.4', '1.2.3.4.5', 'fe80::1::2', ':::'])
       expect(lookup.lookup(bad), bad).toEqual({});
@@ -190,6 +205,8 @@ describe('loading', () => {
       expect(s.version).toMatch(/^\d+\.\d+\.\d{10}$/);
     }
     expect(lookup.sources[0]!.attribution).toMatch(/RouteViews.*DB-IP.*NRO.*CC BY 4\.0/);
+    // The country package's README licenses its data CC BY 4.0 by NRO and the package ships NRO_LICENSE.
+    expect(lookup.sources[1]!.license).toBe('CC0-1.0 (compilation); data CC-BY-4.0 (NRO)');
   });
 
   it('loads only what is asked for', async () => {

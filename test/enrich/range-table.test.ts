@@ -1,7 +1,7 @@
 /**
- * The range table and the range-file reader on small hand-made inputs: overlapping ranges resolved as "the later
- * line wins over what it covers" (checked at every address against a brute-force scan), IPv6 words, and located
- * errors for malformed lines.
+ * The range table and the range-file reader on small hand-made inputs: overlapping ranges resolved as "the narrowest
+ * range holding an address wins, the later line among equally wide ones" (checked at every address against a
+ * brute-force scan, and by hand for equal starts), IPv6 words, and located errors for malformed lines.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,11 +13,16 @@ import { DataError } from '../../src/util/errors.js';
 import { rejection, tempDir } from '../helpers.js';
 import { testRng } from '../knowledge/memory-dataset.js';
 
-/** The value at `x` by the rule: the last range in input order that holds it, else -1. */
+/** The value at `x` by the rule: the narrowest range that holds it (the last in input order among those), else -1. */
 function naive(ranges: readonly (readonly [number, number, number])[], x: number): number {
-  for (let i = ranges.length - 1; i >= 0; i--)
-    if (ranges[i]![0] <= x && x <= ranges[i]![1]) return ranges[i]![2];
-  return -1;
+  let best = -1;
+  let width = Number.POSITIVE_INFINITY;
+  for (const [s, e, v] of ranges)
+    if (s <= x && x <= e && e - s <= width) {
+      best = v;
+      width = e - s;
+    }
+  return best;
 }
 
 describe('RangeTableBuilder', () => {
@@ -71,6 +76,38 @@ describe('RangeTableBuilder', () => {
       ],
     },
     {
+      name: 'same start, broader second',
+      ranges: [
+        [3, 5, 0],
+        [3, 10, 1],
+      ],
+    },
+    {
+      name: 'same start, three widths, broadest in the middle',
+      ranges: [
+        [0, 4, 0],
+        [0, 12, 1],
+        [0, 7, 2],
+      ],
+    },
+    {
+      name: 'partial overlap, the later range broader',
+      ranges: [
+        [0, 5, 0],
+        [3, 20, 1],
+      ],
+    },
+    {
+      name: 'a broad range after narrow ones it covers, and gaps',
+      ranges: [
+        [2, 3, 0],
+        [2, 25, 1],
+        [6, 6, 2],
+        [9, 12, 3],
+        [24, 30, 4],
+      ],
+    },
+    {
       name: 'same range twice',
       ranges: [
         [1, 5, 0],
@@ -84,6 +121,46 @@ describe('RangeTableBuilder', () => {
     for (let x = 0; x <= 32; x++) expect(t.findV4(x), `address ${x}`).toBe(naive(ranges, x));
   });
 
+  it('equal starts and partial overlaps, by hand: the narrower range wins; equal widths: the later line', () => {
+    const b = new RangeTableBuilder();
+    b.addV4(10, 13, 0); // narrow first
+    b.addV4(10, 19, 1); // same start, broader: keeps only 14..19
+    b.addV4(18, 30, 2); // partial overlap, broader (13 addresses against 10): 18..19 stay 1
+    b.addV4(25, 27, 3); // nested in 2
+    b.addV4(25, 27, 4); // the same range again: the later line
+    const t = b.build();
+    const want = new Map<number, number>([
+      [9, -1],
+      [10, 0],
+      [13, 0],
+      [14, 1],
+      [19, 1],
+      [20, 2],
+      [24, 2],
+      [25, 4],
+      [27, 4],
+      [28, 2],
+      [30, 2],
+      [31, -1],
+    ]);
+    for (const [x, v] of want) expect(t.findV4(x), `address ${x}`).toBe(v);
+    // Partial overlap of equal widths: the later line takes the shared part.
+    const c = new RangeTableBuilder();
+    c.addV4(0, 9, 0);
+    c.addV4(5, 14, 1);
+    const u = c.build();
+    expect([4, 5, 9, 10, 14].map((x) => u.findV4(x))).toEqual([0, 1, 1, 1, 1]);
+    // IPv6 likewise: a broader range with the same start does not hide the narrower one.
+    const d = new RangeTableBuilder();
+    const hi = 0x2001_0db8n << 96n;
+    d.addV6(hi, hi + 0xffn, 0);
+    d.addV6(hi, hi + 0x1ffn, 1);
+    const words = (x: bigint) => [96n, 64n, 32n, 0n].map((s) => Number((x >> s) & 0xffff_ffffn));
+    expect([hi, hi + 0xffn, hi + 0x100n, hi + 0x1ffn].map((x) => d.build().findV6(words(x)))).toEqual([
+      0, 0, 1, 1,
+    ]);
+  });
+
   it('random overlapping ranges sorted by start: every address as the brute force says', () => {
     const r = testRng(5);
     for (let run = 0; run < 200; run++) {
@@ -91,6 +168,7 @@ describe('RangeTableBuilder', () => {
       for (let i = 0; i < r(1, 8); i++) {
         const s = r(0, 40);
         ranges.push([s, s + r(0, 12), i]);
+        if (r(0, 3) === 0) ranges.push([s, s + r(0, 12), i + 100]); // same start
       }
       ranges.sort((a, b) => a[0] - b[0]);
       const b = new RangeTableBuilder();

@@ -78,7 +78,10 @@ const bounds = new WeakMap<
   { start: ArrayLike<unknown>; end: ArrayLike<unknown> }
 >();
 
-/** The values of the last range in file order that holds `k` (the rule for overlapping ranges), or undefined. */
+/**
+ * The values of the narrowest range that holds `k` (the last in file order among equally wide ones: the rule for
+ * overlapping ranges), or undefined.
+ */
 export function bruteForce<K>(ranges: readonly RawRange<K>[], k: K): string[] | undefined {
   let b = bounds.get(ranges);
   if (b === undefined) {
@@ -92,6 +95,12 @@ export function bruteForce<K>(ranges: readonly RawRange<K>[], k: K): string[] | 
   }
   const start = b.start as ArrayLike<K>;
   const end = b.end as ArrayLike<K>;
-  for (let i = ranges.length - 1; i >= 0; i--) if (start[i]! <= k && k <= end[i]!) return ranges[i]!.values;
-  return undefined;
+  const width = (i: number): bigint =>
+    typeof start[i] === 'number'
+      ? BigInt((end[i] as number) - (start[i] as number))
+      : BigInt(`0x${end[i] as string}`) - BigInt(`0x${start[i] as string}`);
+  let best: number | undefined;
+  for (let i = 0; i < ranges.length; i++)
+    if (start[i]! <= k && k <= end[i]! && (best === undefined || width(i) <= width(best))) best = i;
+  return best === undefined ? undefined : ranges[best]!.values;
 }

@@ -12,6 +12,7 @@ import {
   renderSvg,
   reportCharts,
 } from '../../src/index.js';
+import { reportHtml } from '../../src/reports/report-html.js';
 import { tempDir } from '../helpers.js';
 import { writeMiniResults } from './mini-results.js';
 
@@ -98,5 +99,17 @@ describe('asnConcentrationOverTime', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe('the report page', () => {
+  it('credits the AS data and links back to DB-IP when the results hold an ASN metric, and only then', () => {
+    const html = reportHtml(results, [], { writtenAt: new Date(0) });
+    expect(html).toContain("<a href='https://db-ip.com'>IP Geolocation by DB-IP</a>");
+    expect(html).toContain(
+      'AS data: @ip-location-db/asn 2.3.2026061719; IP to ASN data by RouteViews (routeviews.org), DB-IP (db-ip.com) and NRO (nro.net), CC BY 4.0',
+    );
+    // The mini results without ASN rows carry no credit.
+    expect(reportHtml(base, [], { writtenAt: new Date(0) })).not.toMatch(/DB-IP|AS data/);
   });
 });
