@@ -2,6 +2,7 @@ import type { IpLookup } from '../enrich/ip-lookup.js';
 import type { KnowledgeView } from '../knowledge/knowledge-view.js';
 import type { RankedList } from '../models/ranked-list.js';
 import type { AsnGroups } from './facts.js';
+import { getMetric, metricNames } from './metrics/metric.js';
 
 /**
  * The AS of each listed IP, grouped: the facts of the ASN metrics (asn_hhi, asn_top_share). Each knowledge id is
@@ -37,4 +38,16 @@ export class ListAsns {
     }
     return { sizes: [...counts.values()].sort((a, b) => b - a), unknown };
   }
+}
+
+/**
+ * Whether any of these metric columns (names, or `name_hN` at a horizon) is of a metric that reads the AS data
+ * (Metric.needs: asn_top_share, asn_hhi): results showing it must carry the data's credit.
+ */
+export function usesAsnData(columns: readonly string[]): boolean {
+  const known = new Set(metricNames());
+  return columns.some((c) => {
+    const name = c.replace(/_h\d+$/, '');
+    return known.has(name) && getMetric(name).needs?.includes('asn') === true;
+  });
 }

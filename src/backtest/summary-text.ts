@@ -3,7 +3,8 @@ import { asnCreditLines, enrichPackage } from '../enrich/enrich-sources.js';
 import { type Analysis, headlineStatements } from './analyze.js';
 import { type BacktestRun, BUDGET_K_METRIC } from './backtest.js';
 import { budgetLabel, isMatchedBudget } from './experiment.js';
-import { getMetric, HEADLINE_METRICS, metricNames } from './metrics/index.js';
+import { usesAsnData } from './list-asns.js';
+import { HEADLINE_METRICS } from './metrics/index.js';
 import { markSetCut, SET_CUT_NOTE } from './set-cuts.js';
 
 function fmt(x: number): string {
@@ -57,18 +58,6 @@ export function summaryTables(run: BacktestRun, analysis: Analysis): string {
   }
   const note = marked ? `${SET_CUT_NOTE}\n` : '';
   return `mean across days [${level}% bootstrap CI of the mean]\n${parts.join('\n')}\n${note}`;
-}
-
-/**
- * Whether any of these metric columns (names, or `name_hN` at a horizon) is of a metric that reads the AS data
- * (Metric.needs: asn_top_share, asn_hhi): results showing it must carry the data's credit.
- */
-export function usesAsnData(columns: readonly string[]): boolean {
-  const known = new Set(metricNames());
-  return columns.some((c) => {
-    const name = c.replace(/_h\d+$/, '');
-    return known.has(name) && getMetric(name).needs?.includes('asn') === true;
-  });
 }
 
 /**

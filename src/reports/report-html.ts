@@ -1,8 +1,8 @@
 import { BUDGET_K_METRIC } from '../backtest/backtest.js';
 import { budgetLabel } from '../backtest/experiment.js';
+import { usesAsnData } from '../backtest/list-asns.js';
 import { HEADLINE_METRICS } from '../backtest/metrics/builtin.js';
 import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
-import { usesAsnData } from '../backtest/summary-text.js';
 import { DB_IP_LINK, ENRICH_PACKAGES } from '../enrich/enrich-sources.js';
 import { VERSION } from '../version.js';
 import {
