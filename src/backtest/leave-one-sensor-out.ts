@@ -26,6 +26,7 @@ import {
 import type { RunExperimentOptions } from './run-experiment.js';
 import { datasetSensors } from './sensor-views.js';
 import { markSetCut, SET_CUT_NOTE } from './set-cuts.js';
+import { summaryRow } from './summary-row.js';
 
 /** The `mode` a leave-one-sensor-out run records in its manifests. */
 export const LEAVE_ONE_SENSOR_OUT = 'leave-one-sensor-out';
@@ -264,23 +265,7 @@ export function leaveOneSensorOutCsv(result: Pick<LeaveOneSensorOutResult, 'held
   const rows: (string | number | boolean)[][] = [];
   for (const h of result.heldOut)
     for (const s of h.analysis.summary)
-      rows.push([
-        h.sensor,
-        h.dir,
-        h.trainSensors.join(' '),
-        s.model,
-        s.budget,
-        s.metric,
-        s.n,
-        s.mean,
-        s.median,
-        s.q1,
-        s.q3,
-        s.iqr,
-        s.ciLow,
-        s.ciHigh,
-        s.higherIsBetter,
-      ]);
+      rows.push([h.sensor, h.dir, h.trainSensors.join(' '), ...summaryRow(s)]);
   return csvText(LEAVE_ONE_SENSOR_OUT_COLUMNS, rows);
 }
 

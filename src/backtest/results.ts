@@ -9,6 +9,7 @@ import type { Analysis } from './analyze.js';
 import type { BacktestRun, SkippedTarget } from './backtest.js';
 import { datasetFingerprint } from './dataset-source.js';
 import type { Experiment } from './experiment.js';
+import { summaryRow } from './summary-row.js';
 import { summaryText } from './summary-text.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -79,23 +80,7 @@ export function perDayCsv(run: BacktestRun): string {
 }
 
 export function summaryCsv(analysis: Analysis): string {
-  return csvText(
-    SUMMARY_COLUMNS,
-    analysis.summary.map((s) => [
-      s.model,
-      s.budget,
-      s.metric,
-      s.n,
-      s.mean,
-      s.median,
-      s.q1,
-      s.q3,
-      s.iqr,
-      s.ciLow,
-      s.ciHigh,
-      s.higherIsBetter,
-    ]),
-  );
+  return csvText(SUMMARY_COLUMNS, analysis.summary.map(summaryRow));
 }
 
 export function comparisonsCsv(analysis: Analysis): string {

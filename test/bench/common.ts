@@ -40,3 +40,17 @@ export function seeded(seed: number): () => number {
   const g = xoroshiro128plus(seed);
   return () => unsafeUniformIntDistribution(0, 0x7fffffff, g) / 0x80000000;
 }
+
+/**
+ * Runs `test/bench/<script>` in a child process under tsx (so its memory and CPU are its own) and returns the JSON
+ * figures its last line of output prints.
+ */
+export function benchChild<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'bench', script), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}

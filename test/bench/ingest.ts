@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize } from '../../src/index.js';
-import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
+import { BENCH_DIR, type BenchLine, benchChild } from './common.js';
 
 /**
  * Ingest benchmark (issue "Foundation and ingest"): ~5 M flows of Zeek TSV .gz made by `synth`, ingested, beside
@@ -151,11 +151,5 @@ interface ChildFigures {
 }
 
 function child(script: string, args: string[]): ChildFigures {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'bench', script), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return benchChild<ChildFigures>(script, args);
 }

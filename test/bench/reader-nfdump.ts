@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -12,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { ingest } from '../../src/index.js';
-import { BENCH_DIR, type BenchLine, ROOT, seeded, zcatTimes } from './common.js';
+import { BENCH_DIR, type BenchLine, benchChild, seeded, zcatTimes } from './common.js';
 
 /**
  * nfdump reader benchmark (issue 13): seeded `nfdump -o csv` dumps of 1.2 M records over two days, in the token layout
@@ -92,13 +91,7 @@ interface ChildFigures {
 }
 
 function child(args: string[]): ChildFigures {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'bench', 'reader-nfdump.ts'), '--child', ...args],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  if (r.status !== 0) throw new Error(`reader-nfdump child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildFigures;
+  return benchChild<ChildFigures>('reader-nfdump.ts', ['--child', ...args]);
 }
 
 /** `YYYY-MM-DD hh:mm:ss` of epoch ms (the wall-clock fields, whatever zone they are read in). */

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   createWriteStream,
   existsSync,
@@ -12,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { ingest } from '../../src/index.js';
-import { BENCH_DIR, type BenchLine, ROOT, seeded, zcatTimes } from './common.js';
+import { BENCH_DIR, type BenchLine, benchChild, seeded, zcatTimes } from './common.js';
 
 /**
  * Suricata reader benchmark (issue 13): a seeded eve.json.gz of about 1.2 M flow records over two days, with netflow
@@ -80,13 +79,7 @@ interface ChildFigures {
 }
 
 function child(args: string[]): ChildFigures {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'bench', 'reader-suricata.ts'), '--child', ...args],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  if (r.status !== 0) throw new Error(`reader-suricata child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildFigures;
+  return benchChild<ChildFigures>('reader-suricata.ts', ['--child', ...args]);
 }
 
 /** `2024-03-01T00:00:07.123456+0000`, as Suricata's CreateIsoTimeString writes a UTC time. */
