@@ -1,51 +1,10 @@
+import { HEADLINE_METRICS } from '../metrics/builtin.js';
+import { getMetric } from '../metrics/index.js';
+import { holm, pairedComparison, summarize } from '../metrics/stats/index.js';
+import type { Analysis, ComparisonRow, SummaryRow } from '../results/rows.js';
 import { type BacktestRun, BUDGET_K_METRIC } from './backtest.js';
 import { budgetLabel } from './experiment.js';
-import { HEADLINE_METRICS } from './metrics/builtin.js';
-import { getMetric } from './metrics/index.js';
 import { markSetCut } from './set-cuts.js';
-import { holm, pairedComparison, type Summary, summarize } from './stats/index.js';
-
-export interface SummaryRow extends Summary {
-  model: string;
-  budget: string;
-  metric: string;
-  higherIsBetter: boolean;
-}
-
-export interface ComparisonRow {
-  metric: string;
-  budget: string;
-  modelA: string;
-  modelB: string;
-  /** Days where both have a value. */
-  n: number;
-  /** Mean of A − B over the days. */
-  meanDiff: number;
-  medianDiff: number;
-  ciLow: number;
-  ciHigh: number;
-  /** Days A did better, worse, the same (by the metric's direction). */
-  wins: number;
-  losses: number;
-  ties: number;
-  /** Two-sided Wilcoxon signed-rank p-value. */
-  pValue: number;
-  /** Holm-corrected over every comparison of the same metric (all pairs, all budgets). */
-  pHolm: number;
-  /**
-   * Both tests agree: Holm p < 1 − level AND the bootstrap CI of the mean difference excludes 0. The signed-rank
-   * test speaks of the typical day, the CI of the mean; when a few large days pull the mean the other way they
-   * disagree, and a verdict that names a winner by the mean must not call that significant.
-   */
-  significant: boolean;
-  /** The plain statement: who beats whom, by how much, and whether it is significant. */
-  verdict: string;
-}
-
-export interface Analysis {
-  summary: SummaryRow[];
-  comparisons: ComparisonRow[];
-}
 
 /** Splits a result metric name into the registry metric and its horizon: `recall_h2` → ['recall', 2]. */
 export function baseMetric(name: string): [string, number] {

@@ -4,39 +4,23 @@ import type { Dataset } from '../days/dataset.js';
 import { loadIpLookup } from '../enrich/ip-lookup.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { ListHistory, StampMarks, scoreList } from '../metrics/evaluate-list.js';
+import { getMetric, type Metric } from '../metrics/index.js';
+import { ListAsns } from '../metrics/list-asns.js';
+import type { ListFacts } from '../metrics/list-evaluation.js';
+import { buildTruth, type Truth, TruthScratch } from '../metrics/truth.js';
 import { createModel, knowledgeOptionsFor } from '../models/index.js';
 import { selectList } from '../models/list-rule.js';
 import { modelContext } from '../models/model-context.js';
 import { headOf, type RankedList } from '../models/ranked-list.js';
+import type { PerDayRow, SkippedTarget } from '../results/rows.js';
 import { addDays, dayRange, parseDay } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
 import { type Budget, budgetLabel, type Experiment, isMatchedBudget } from './experiment.js';
-import type { ListFacts } from './facts.js';
-import { ListAsns } from './list-asns.js';
-import { ListHistory, StampMarks, scoreList } from './list-facts.js';
-import { getMetric, type Metric } from './metrics/index.js';
 import { type ReadTable, SensorLastSeen, sensorFeatures, TruthHistory } from './sensor-history.js';
 import { sensorSides } from './sensor-views.js';
 import { TableCache } from './table-cache.js';
-import { buildTruth, type Truth, TruthScratch } from './truth.js';
 import { WarningCounts } from './warning-counts.js';
-
-/** One value of per_day.csv (long format). */
-export interface PerDayRow {
-  date: string;
-  model: string;
-  budget: string;
-  metric: string;
-  value: number;
-}
-
-export interface SkippedTarget {
-  /** The day the list was made for. */
-  date: string;
-  /** 0: the day itself; h: the list scored against D+h. */
-  horizon: number;
-  reason: string;
-}
 
 export interface BacktestTimings {
   totalMs: number;

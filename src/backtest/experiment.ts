@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { type ZodError, z } from 'zod';
-import { unknownNameMessage } from '../models/did-you-mean.js';
+import { getMetric, metricNames } from '../metrics/index.js';
 import { getModel, loadedModelModule, loadModelModules } from '../models/index.js';
 import { isDay } from '../util/dates.js';
+import { unknownNameMessage } from '../util/did-you-mean.js';
 import { UsageError } from '../util/errors.js';
-import { getMetric, metricNames } from './metrics/index.js';
 
 /**
  * A budget matched to another model's list (issue 10): each day, K = Math.round(share × the size of the natural list

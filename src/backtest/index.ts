@@ -1,9 +1,15 @@
 // The metrics' index registers the built-in metrics.
+
+export * from '../metrics/evaluate-list.js';
+export * from '../metrics/index.js';
+export * from '../metrics/list-evaluation.js';
+export * from '../metrics/stats/index.js';
+export * from '../metrics/truth.js';
+export * from '../results/index.js';
 export * from './analyze.js';
 export * from './backtest.js';
 export * from './dataset-source.js';
 export * from './experiment.js';
-export * from './facts.js';
 export {
   type HeldOutResult,
   type HeldOutSensor,
@@ -17,10 +23,6 @@ export {
   leaveOneSensorOutText,
   runLeaveOneSensorOut,
 } from './leave-one-sensor-out.js';
-export * from './list-facts.js';
-export * from './metrics/index.js';
-export * from './results.js';
 export * from './run-experiment.js';
-export * from './stats/index.js';
 export * from './summary-text.js';
-export * from './truth.js';
+export { type ResultsExtra, resultsDataset, writeResultFiles, writeResults } from './write-results.js';

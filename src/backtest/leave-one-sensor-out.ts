@@ -5,28 +5,21 @@ import { performance } from 'node:perf_hooks';
 import Table from 'cli-table3';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
+import { csvText, SUMMARY_COLUMNS, summaryRow } from '../results/csv.js';
+import { provenance, type ResultsDataset } from '../results/manifest.js';
+import type { Analysis } from '../results/rows.js';
+import { freeRunDir, utcStamp, type WrittenResults } from '../results/run-folder.js';
 import { UsageError } from '../util/errors.js';
 import { checkOutputFolder } from '../util/output-path.js';
 import { VERSION } from '../version.js';
-import { type Analysis, analyzeRun } from './analyze.js';
+import { analyzeRun } from './analyze.js';
 import { type BacktestRun, runBacktest } from './backtest.js';
 import { openExperimentDataset } from './dataset-source.js';
 import { budgetLabel, type Experiment } from './experiment.js';
-import {
-  csvText,
-  freeRunDir,
-  provenance,
-  type ResultsDataset,
-  resultsDataset,
-  SUMMARY_COLUMNS,
-  utcStamp,
-  type WrittenResults,
-  writeResultFiles,
-} from './results.js';
 import type { RunExperimentOptions } from './run-experiment.js';
 import { datasetSensors } from './sensor-views.js';
 import { markSetCut, SET_CUT_NOTE } from './set-cuts.js';
-import { summaryRow } from './summary-row.js';
+import { resultsDataset, writeResultFiles } from './write-results.js';
 
 /** The `mode` a leave-one-sensor-out run records in its manifests. */
 export const LEAVE_ONE_SENSOR_OUT = 'leave-one-sensor-out';

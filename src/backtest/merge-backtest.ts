@@ -1,12 +1,14 @@
 import { performance } from 'node:perf_hooks';
+import type { Analysis, PerDayRow } from '../results/rows.js';
+import type { WrittenResults } from '../results/run-folder.js';
 import { dayRange } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
-import { type Analysis, analyzeRun } from './analyze.js';
-import type { BacktestRun, BacktestTimings, PerDayRow } from './backtest.js';
+import { analyzeRun } from './analyze.js';
+import type { BacktestRun, BacktestTimings } from './backtest.js';
 import { budgetLabel } from './experiment.js';
-import { type WrittenResults, writeResults } from './results.js';
 import { decodeValue, replayWarnings } from './shard.js';
 import type { BacktestPartial } from './shard-backtest.js';
+import { writeResults } from './write-results.js';
 
 export interface MergeOptions {
   /** Results root: the merged run is written to `<out>/<id>/<UTC timestamp>/`. Without it nothing is written. */

@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
+import type { Analysis } from '../results/rows.js';
+import type { WrittenResults } from '../results/run-folder.js';
 import { UsageError } from '../util/errors.js';
 import { checkOutputFolder } from '../util/output-path.js';
-import { type Analysis, analyzeRun } from './analyze.js';
+import { analyzeRun } from './analyze.js';
 import { type BacktestOptions, type BacktestRun, runBacktest } from './backtest.js';
 import { type DatasetSourceOptions, openExperimentDataset } from './dataset-source.js';
 import type { Experiment } from './experiment.js';
-import { type WrittenResults, writeResults } from './results.js';
+import { writeResults } from './write-results.js';
 
 export interface RunExperimentOptions extends DatasetSourceOptions {
   /** Results root: the run is written to `<out>/<id>/<UTC timestamp>/`. Without it nothing is written. */

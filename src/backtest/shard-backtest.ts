@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import { readAllowlist } from '../blocklist/read-allowlist.js';
-import { type BacktestTimings, runBacktest, type SkippedTarget } from './backtest.js';
+import { provenance, type ResultsDataset } from '../results/manifest.js';
+import type { SkippedTarget } from '../results/rows.js';
+import { type BacktestTimings, runBacktest } from './backtest.js';
 import { type DatasetSourceOptions, openExperimentDataset } from './dataset-source.js';
 import { budgetLabel, type Experiment, isMatchedBudget } from './experiment.js';
-import { provenance, type ResultsDataset, resultsDataset } from './results.js';
 import {
   encodeValue,
   type PartialHeader,
@@ -15,6 +16,7 @@ import {
   WarningLog,
   writePartial,
 } from './shard.js';
+import { resultsDataset } from './write-results.js';
 
 /**
  * A backtest shard's result file (`aiplab backtest --shard i/N`): its units' rows of per_day.csv and everything else

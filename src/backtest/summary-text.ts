@@ -1,10 +1,11 @@
 import Table from 'cli-table3';
 import { asnCreditLines, enrichPackage } from '../enrich/enrich-sources.js';
-import { type Analysis, headlineStatements } from './analyze.js';
+import { HEADLINE_METRICS } from '../metrics/index.js';
+import { usesAsnData } from '../metrics/list-asns.js';
+import type { Analysis } from '../results/rows.js';
+import { headlineStatements } from './analyze.js';
 import { type BacktestRun, BUDGET_K_METRIC } from './backtest.js';
 import { budgetLabel, isMatchedBudget } from './experiment.js';
-import { usesAsnData } from './list-asns.js';
-import { HEADLINE_METRICS } from './metrics/index.js';
 import { markSetCut, SET_CUT_NOTE } from './set-cuts.js';
 
 function fmt(x: number): string {

@@ -1,6 +1,6 @@
+import { unknownNameMessage } from '../util/did-you-mean.js';
 import { UsageError } from '../util/errors.js';
 import { processGlobal } from '../util/process-global.js';
-import { unknownNameMessage } from './did-you-mean.js';
 import type { Model, ModelFactory, ModelJSON } from './model.js';
 import type { CommonModelParams } from './params.js';
 

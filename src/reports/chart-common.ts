@@ -1,9 +1,10 @@
 // Shared pieces of the chart builders (internal: not re-exported from the folder's index). They keep every chart of
 // a report in one visual language: the same colour for a model everywhere, the same fonts, sizes and date axis.
-import type { PerDayRow } from '../backtest/backtest.js';
+
 import { budgetLabel } from '../backtest/experiment.js';
 import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
-import type { ResultsFolder } from './read-results-folder.js';
+import type { ResultsFolder } from '../results/read-results-folder.js';
+import type { PerDayRow } from '../results/rows.js';
 
 /** The results a chart is built from: a results folder read back, or the same shape built in memory. */
 export type ChartResults = Pick<ResultsFolder, 'manifest' | 'perDay' | 'summary' | 'comparisons'>;

@@ -1,3 +1,4 @@
+export * from '../results/read-results-folder.js';
 export * from './asn-concentration-over-time.js';
 export * from './budget-curves.js';
 export type { ChartResults } from './chart-common.js';
@@ -6,7 +7,6 @@ export * from './data-overview.js';
 export * from './data-overview-days.js';
 export * from './metric-over-time.js';
 export * from './paired-differences.js';
-export * from './read-results-folder.js';
 export * from './render.js';
 export * from './report-charts.js';
 export * from './report-html.js';

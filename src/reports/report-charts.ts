@@ -1,4 +1,4 @@
-import { HEADLINE_METRICS } from '../backtest/metrics/builtin.js';
+import { HEADLINE_METRICS } from '../metrics/builtin.js';
 import { asnConcentrationOverTime } from './asn-concentration-over-time.js';
 import { budgetCurves } from './budget-curves.js';
 import { budgetOrder, budgetTitle, type ChartResults } from './chart-common.js';

@@ -1,9 +1,10 @@
 import { BUDGET_K_METRIC } from '../backtest/backtest.js';
 import { budgetLabel } from '../backtest/experiment.js';
-import { usesAsnData } from '../backtest/list-asns.js';
-import { HEADLINE_METRICS } from '../backtest/metrics/builtin.js';
 import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
 import { DB_IP_LINK, ENRICH_PACKAGES } from '../enrich/enrich-sources.js';
+import { HEADLINE_METRICS } from '../metrics/builtin.js';
+import { usesAsnData } from '../metrics/list-asns.js';
+import type { ResultsFolder } from '../results/read-results-folder.js';
 import { VERSION } from '../version.js';
 import {
   budgetOrder,
@@ -14,7 +15,6 @@ import {
   modelOrder,
   unrankedModels,
 } from './chart-common.js';
-import type { ResultsFolder } from './read-results-folder.js';
 import type { ReportChart } from './report-charts.js';
 
 /** A chart of the report with its rendered SVG. */

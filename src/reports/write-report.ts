@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readResultsFolder } from '../results/read-results-folder.js';
 import { pathExists } from '../util/fs-checks.js';
 import { checkOutputFolder } from '../util/output-path.js';
-import { readResultsFolder } from './read-results-folder.js';
 import { renderSvg, svgToPng } from './render.js';
 import { type ReportChartsOptions, reportCharts } from './report-charts.js';
 import { type RenderedChart, reportHtml } from './report-html.js';

@@ -1,5 +1,5 @@
-import type { ListFacts } from '../backtest/facts.js';
-import type { Metric } from '../backtest/metrics/index.js';
+import type { Metric } from '../metrics/index.js';
+import type { ListFacts } from '../metrics/list-evaluation.js';
 import { UsageError } from '../util/errors.js';
 
 /** Facts that describe the list's history (the previous day's list, first listings): one tracker per config. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type DatasetSourceOptions, openExperimentDataset } from '../backtest/dataset-source.js';
-import type { WrittenResults } from '../backtest/results.js';
 import type { Dataset } from '../days/dataset.js';
+import type { WrittenResults } from '../results/run-folder.js';
 import { checkOutputFolder } from '../util/output-path.js';
 import { type RunTuneOptions, runTune, type TuneRun } from './run-tune.js';
 import { type TuneExperiment, testWindowExperiment } from './tune-experiment.js';

@@ -15,7 +15,7 @@ import {
   readExperimentData,
   resolveExperiment,
 } from '../backtest/experiment.js';
-import { getMetric } from '../backtest/metrics/index.js';
+import { getMetric } from '../metrics/index.js';
 import { getDecay } from '../models/decay/registry.js';
 import { getModel } from '../models/registry.js';
 import type { TunableParam } from '../models/tunable.js';

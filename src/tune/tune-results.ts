@@ -1,9 +1,11 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { csvText, freeRunDir, utcStamp, type WrittenResults, writeResults } from '../backtest/results.js';
+import { writeResults } from '../backtest/write-results.js';
 import type { Dataset } from '../days/dataset.js';
 import { getModel } from '../models/registry.js';
 import type { TunableParams } from '../models/tunable.js';
+import { csvText } from '../results/csv.js';
+import { freeRunDir, utcStamp, type WrittenResults } from '../results/run-folder.js';
 import { VERSION } from '../version.js';
 import type { TuneRun } from './run-tune.js';
 import { BEST_LABEL } from './tune-experiment.js';

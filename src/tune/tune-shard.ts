@@ -1,7 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { SkippedTarget } from '../backtest/backtest.js';
 import { type DatasetSourceOptions, openExperimentDataset } from '../backtest/dataset-source.js';
-import { provenance, type ResultsDataset, resultsDataset } from '../backtest/results.js';
 import {
   decodeValue,
   encodeValue,
@@ -15,7 +13,10 @@ import {
   WarningLog,
   writePartial,
 } from '../backtest/shard.js';
+import { resultsDataset } from '../backtest/write-results.js';
 import type { Dataset } from '../days/dataset.js';
+import { provenance, type ResultsDataset } from '../results/manifest.js';
+import type { SkippedTarget } from '../results/rows.js';
 import { dayRange } from '../util/dates.js';
 import { DataError, UsageError } from '../util/errors.js';
 import {

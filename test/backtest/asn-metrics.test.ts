@@ -6,8 +6,6 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { analyzeRun } from '../../src/backtest/analyze.js';
-import { ListAsns } from '../../src/backtest/list-asns.js';
-import { provenance } from '../../src/backtest/results.js';
 import { summaryText } from '../../src/backtest/summary-text.js';
 import * as lookupModule from '../../src/enrich/ip-lookup.js';
 import {
@@ -18,6 +16,8 @@ import {
   resolveExperiment,
   runBacktest,
 } from '../../src/index.js';
+import { ListAsns } from '../../src/metrics/list-asns.js';
+import { provenance } from '../../src/results/manifest.js';
 import { packageVersion, readRaw, v4Key, v4Text } from '../enrich/raw-ranges.js';
 import { memoryDataset, table } from '../knowledge/memory-dataset.js';
 

@@ -15,7 +15,6 @@ import {
   LookaheadError,
   modelContext,
   modelParamsSchema,
-  perDayCsv,
   rankByScore,
   registerModel,
   resolveExperiment,
@@ -23,9 +22,9 @@ import {
   runExperiment,
   runLeaveOneSensorOut,
   type SensorFeatures,
-  summaryCsv,
   UsageError,
 } from '../../src/index.js';
+import { perDayCsv, summaryCsv } from '../../src/results/csv.js';
 import { rejection, tempDir } from '../helpers.js';
 import { memorySensorDataset, table } from '../knowledge/memory-dataset.js';
 
@@ -532,9 +531,11 @@ describe('leave-one-sensor-out', () => {
         truth: { sensors: [h.sensor] },
       });
       const run = await runBacktest(explicit, memorySensorDataset(threeSensors()));
-      expect(await readFile(join(dir, 'held-out', h.sensor, 'per_day.csv'), 'utf8')).toBe(perDayCsv(run));
+      expect(await readFile(join(dir, 'held-out', h.sensor, 'per_day.csv'), 'utf8')).toBe(
+        perDayCsv(run.rows),
+      );
       expect(await readFile(join(dir, 'held-out', h.sensor, 'summary.csv'), 'utf8')).toBe(
-        summaryCsv(analyzeRun(run)),
+        summaryCsv(analyzeRun(run).summary),
       );
       const manifest = JSON.parse(await readFile(join(dir, 'held-out', h.sensor, 'manifest.json'), 'utf8'));
       expect([
@@ -562,7 +563,7 @@ describe('leave-one-sensor-out', () => {
     );
     const rowsOf = (sensor: string) => csv.filter((l) => l.startsWith(`${sensor},`));
     for (const h of result.heldOut) {
-      const summary = summaryCsv(h.analysis).trim().split('\n').slice(1);
+      const summary = summaryCsv(h.analysis.summary).trim().split('\n').slice(1);
       expect(rowsOf(h.sensor)).toEqual(
         summary.map((l) => `${h.sensor},${h.dir},${h.trainSensors.join(' ')},${l}`),
       );

@@ -1,7 +1,7 @@
 import { type RandomGenerator, xoroshiro128plus } from 'pure-rand';
 import { describe, expect, it } from 'vitest';
-import { holm, pairedComparison, quantile, summarize } from '../../src/backtest/stats/index.js';
-import { signedRankPValue } from '../../src/backtest/stats/signed-rank-p-value.js';
+import { holm, pairedComparison, quantile, summarize } from '../../src/metrics/stats/index.js';
+import { signedRankPValue } from '../../src/metrics/stats/signed-rank-p-value.js';
 import { UsageError } from '../../src/util/errors.js';
 
 // Reference values below are computed by hand (quantiles, means, Holm) or by brute force written here,

@@ -6,7 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readResultsFolder } from '../../src/reports/read-results-folder.js';
+import { readResultsFolder } from '../../src/results/read-results-folder.js';
 import { runCli } from '../helpers.js';
 import {
   expectRows,

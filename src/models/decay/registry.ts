@@ -1,5 +1,5 @@
+import { unknownNameMessage } from '../../util/did-you-mean.js';
 import { UsageError } from '../../util/errors.js';
-import { unknownNameMessage } from '../did-you-mean.js';
 import { deepFreeze, parseParams } from '../params.js';
 import type { DecayDefinition, DecayFunction, DecayJSON, DecaySpec } from './decay-function.js';
 

@@ -1,9 +1,0 @@
-import { ratio } from '../facts.js';
-import { defineMetric } from './metric.js';
-
-export const coverageFlowsPerEntry = defineMetric({
-  name: 'coverage_flows_per_entry',
-  description: 'coverage_flows / size: the share of flows each list entry buys (AIP: coverage_flows_ip)',
-  higherIsBetter: true,
-  compute: (f) => ratio(ratio(f.coveredFlows, f.totalFlows), f.size),
-});

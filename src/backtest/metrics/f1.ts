@@ -1,9 +1,0 @@
-import { ratio } from '../facts.js';
-import { defineMetric } from './metric.js';
-
-export const f1 = defineMetric({
-  name: 'f1',
-  description: '2·TP / (2·TP + FP + FN), the harmonic mean of precision and recall',
-  higherIsBetter: true,
-  compute: (f) => ratio(2 * f.tp, f.size + f.positives),
-});

@@ -1,9 +1,0 @@
-import { ratio } from '../facts.js';
-import { defineMetric } from './metric.js';
-
-export const precisionAtK = defineMetric({
-  name: 'precision_at_k',
-  description: 'TP / K: precision charged for the whole budget K, even when the model listed fewer IPs',
-  higherIsBetter: true,
-  compute: (f) => ratio(f.tp, f.k),
-});

@@ -1,9 +1,0 @@
-import { ratio } from '../facts.js';
-import { defineMetric } from './metric.js';
-
-export const precision = defineMetric({
-  name: 'precision',
-  description: 'TP / size (NaN for an empty list)',
-  higherIsBetter: true,
-  compute: (f) => ratio(f.tp, f.size),
-});

@@ -1,9 +1,0 @@
-import { ratio } from '../facts.js';
-import { defineMetric } from './metric.js';
-
-export const recallReturning = defineMetric({
-  name: 'recall_returning',
-  description: "recall among the target day's attackers seen before D",
-  higherIsBetter: true,
-  compute: (f) => ratio(f.returningTp, f.returningPositives),
-});

@@ -1,0 +1,10 @@
+import { ratio } from './list-evaluation.js';
+import { defineMetric } from './metric.js';
+
+export const coverageBytes = defineMetric({
+  name: 'coverage_bytes',
+  description:
+    'share of the target day\'s attack bytes sent by listed IPs (AIP\'s "percent stopped", as a fraction)',
+  higherIsBetter: true,
+  compute: (f) => ratio(f.coveredBytes, f.totalBytes),
+});
