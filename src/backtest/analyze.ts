@@ -1,5 +1,6 @@
 import { HEADLINE_METRICS } from '../metrics/builtin.js';
 import { getMetric } from '../metrics/index.js';
+import { formatPValue } from '../metrics/stats/format-p-value.js';
 import { holm, pairedComparison, summarize } from '../metrics/stats/index.js';
 import type { Analysis, ComparisonRow, SummaryRow } from '../results/rows.js';
 import { type BacktestRun, BUDGET_K_METRIC } from './backtest.js';
@@ -24,11 +25,6 @@ function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
-}
-
-function fmtP(p: number): string {
-  if (Number.isNaN(p)) return 'n/a';
-  return p < 1e-4 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
 
 /**
@@ -132,7 +128,7 @@ function verdict(c: ComparisonRow, higherIsBetter: boolean, level: number): stri
   const diff = aBetter ? c.meanDiff : -c.meanDiff;
   const [lo, hi] = aBetter ? [c.ciLow, c.ciHigh] : [-c.ciHigh, -c.ciLow];
   const pct = Math.round(level * 100);
-  const stat = `mean difference ${diff > 0 ? '+' : ''}${fmt(diff)} (${pct}% CI ${fmt(lo)} .. ${fmt(hi)}), Holm p = ${fmtP(c.pHolm)}, n = ${c.n} days`;
+  const stat = `mean difference ${diff > 0 ? '+' : ''}${fmt(diff)} (${pct}% CI ${fmt(lo)} .. ${fmt(hi)}), Holm p = ${formatPValue(c.pHolm)}, n = ${c.n} days`;
   if (c.significant) return `${winner} beats ${loser} on ${at}: ${stat}; significant`;
   const mixed =
     c.pHolm < 1 - level

@@ -4,10 +4,10 @@ import type { Dataset } from '../days/dataset.js';
 import { loadIpLookup } from '../enrich/ip-lookup.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { ListHistory, StampMarks, scoreList } from '../metrics/evaluate-list.js';
+import { evaluateList, ListHistory, StampMarks } from '../metrics/evaluate-list.js';
 import { getMetric, type Metric } from '../metrics/index.js';
 import { ListAsns } from '../metrics/list-asns.js';
-import type { ListFacts } from '../metrics/list-evaluation.js';
+import type { ListEvaluation } from '../metrics/list-evaluation.js';
 import { buildTruth, type Truth, TruthScratch } from '../metrics/truth.js';
 import { createModel, knowledgeOptionsFor } from '../models/index.js';
 import { selectList } from '../models/list-rule.js';
@@ -289,7 +289,7 @@ export async function runBacktest(
           horizons.forEach((h, hi) => {
             const truth = truths[hi];
             if (!truth) return;
-            const facts: ListFacts = scoreList(list, truth, k);
+            const facts: ListEvaluation = evaluateList(list, truth, k);
             if (h === 0) Object.assign(facts, history);
             if (h === 0 && asnGroups) facts.asnGroups = asnGroups;
             for (const metric of metrics) {

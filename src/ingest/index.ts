@@ -1,4 +1,4 @@
-export * from './attack-collector.js';
+export * from './attack-table-builder.js';
 export * from './formats/index.js';
 export * from './honeypots.js';
 export * from './ingest.js';

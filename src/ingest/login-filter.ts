@@ -10,7 +10,7 @@ import { pickRows } from '../days/sum-day-tables.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { dayOfEpochSeconds, formatDay, parseDay } from '../util/dates.js';
 import { sha256 } from '../util/sha256.js';
-import type { AttackCollector } from './attack-collector.js';
+import type { AttackTableBuilder } from './attack-table-builder.js';
 import { COLUMN_NAMES, DayAggregator, OK } from './day-aggregator.js';
 import { IpInterner } from './ip-interner.js';
 import type { PartResult } from './read-part.js';
@@ -35,7 +35,7 @@ export const NO_LOGIN = 'no cowrie.login.success that day';
 export type LoginDays = Map<number, Set<string>>;
 
 /** The collector's login notes, made (empty) on first use: a part that read under the rule always reports them. */
-export function loginDaysOf(collector: AttackCollector): LoginDays {
+export function loginDaysOf(collector: AttackTableBuilder): LoginDays {
   if (collector.loggedIn === undefined) collector.loggedIn = new Map();
   return collector.loggedIn;
 }
@@ -45,7 +45,7 @@ export function loginDaysOf(collector: AttackCollector): LoginDays {
  * and canonical text its row has. A time or address the collector refused, or a day outside --from/--to, makes no
  * row, so it is not noted.
  */
-export function noteLogin(collector: AttackCollector, logins: LoginDays, ts: number, ip: string): void {
+export function noteLogin(collector: AttackTableBuilder, logins: LoginDays, ts: number, ip: string): void {
   const day = dayOfEpochSeconds(ts);
   if (!(day >= FIRST_DAY && day < END_DAY) || !collector.inRange(day)) return;
   const id = collector.interner.internString(ip);

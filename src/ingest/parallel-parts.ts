@@ -10,7 +10,7 @@ import type { DayEntry, SkipReport } from '../days/manifest.js';
 import { formatDay, parseDay } from '../util/dates.js';
 import { AiplabError, DataError, UsageError } from '../util/errors.js';
 import { sha256 } from '../util/sha256.js';
-import { spanDays } from './attack-collector.js';
+import { spanDays } from './attack-table-builder.js';
 import { COLUMN_NAMES, DayAggregator, OK } from './day-aggregator.js';
 import type { InputFile } from './input-files.js';
 import { IpInterner } from './ip-interner.js';

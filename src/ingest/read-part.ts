@@ -1,6 +1,6 @@
 import type { DayEntry, InputFileEntry } from '../days/manifest.js';
 import { parseDay } from '../util/dates.js';
-import { AttackCollector } from './attack-collector.js';
+import { AttackTableBuilder } from './attack-table-builder.js';
 import type { ReaderOptions } from './formats/input-format.js';
 import { getInputFormat } from './formats/registry.js';
 import type { HoneypotList } from './honeypots.js';
@@ -48,14 +48,14 @@ export interface PartResult {
 }
 
 /**
- * Reads files in order into one AttackCollector: the next file is read ahead while one is parsed, and days are
+ * Reads files in order into one AttackTableBuilder: the next file is read ahead while one is parsed, and days are
  * flushed to disk as soon as the Zeek day folders still to come can no longer touch them.
  */
 export async function readPart(options: PartOptions, onRawBytes?: (n: number) => void): Promise<PartResult> {
   const { files } = options;
   const format = getInputFormat(options.format);
   const skips = new SkipCounter(options.onError);
-  const collector = new AttackCollector({
+  const collector = new AttackTableBuilder({
     honeypots: options.honeypots,
     from: options.from,
     to: options.to,

@@ -10,7 +10,7 @@ import { DataError } from '../util/errors.js';
  * - packets and bytes: whole numbers 0 to 2^53 − 1;
  * - durations: finite seconds from 0 to 2^53 µs, summed as whole µs;
  * - times: from 1970-01-01 (inclusive: some samples hold relative times like ts 22.3) to 2100-01-01 (exclusive), as
- *   epoch seconds; checked where a time becomes a day (AttackCollector), so no reader can miss it.
+ *   epoch seconds; checked where a time becomes a day (AttackTableBuilder), so no reader can miss it.
  */
 
 /**

@@ -13,7 +13,7 @@ import type { PartResult } from './read-part.js';
 /** The sensor of a record that names none (a Cowrie event without `sensor`), under --per-sensor. */
 export const UNKNOWN_SENSOR = 'unknown';
 
-/** A sensor's day tables written by one collector (AttackCollector.finishPart): files relative to its tmpDir. */
+/** A sensor's day tables written by one collector (AttackTableBuilder.finishPart): files relative to its tmpDir. */
 export interface PartSensor {
   id: string;
   entries: DayEntry[];

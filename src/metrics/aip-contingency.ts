@@ -1,4 +1,4 @@
-import { type ListFacts, PUBLIC_IPV4 } from './list-evaluation.js';
+import { type ListEvaluation, PUBLIC_IPV4 } from './list-evaluation.js';
 
 /** The contingency table AIP's evaluation builds over the public IPv4 space (N = 3 706 452 992 − P). */
 export interface AipContingency {
@@ -14,7 +14,7 @@ export interface AipContingency {
  * TN = N − FP. AIP's evaluation computes `public_IPs − P − FN − FP`, subtracting FN a second time; the difference is
  * at most P in 3.7 billion and changes no ratio below the ninth digit.
  */
-export function aipContingency(f: ListFacts): AipContingency {
+export function aipContingency(f: ListEvaluation): AipContingency {
   const n = PUBLIC_IPV4 - f.positives;
   const fp = f.size - f.tp;
   return { tp: f.tp, fp, fn: f.positives - f.tp, tn: n - fp, p: f.positives, n };

@@ -1,13 +1,13 @@
 import type { KnowledgeColumns } from '../knowledge/knowledge-view.js';
 import type { RankedList } from '../models/ranked-list.js';
-import type { ListFacts } from './list-evaluation.js';
+import type { ListEvaluation } from './list-evaluation.js';
 import { discount, type Truth } from './truth.js';
 
 /**
  * The facts of a list against a truth that do not depend on earlier lists (all but churn and latency, left NaN); the
  * cross-sensor facts from `truth.here` when set.
  */
-export function scoreList(list: RankedList, truth: Truth, k: number): ListFacts {
+export function evaluateList(list: RankedList, truth: Truth, k: number): ListEvaluation {
   const { rowById, table, relevance } = truth;
   let tp = 0;
   let flows = 0;

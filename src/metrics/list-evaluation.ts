@@ -3,7 +3,7 @@
  * attackers. The engine computes them once per list, in O(list + attackers); every metric is then a formula over them,
  * so adding a metric never adds a pass over the data.
  */
-export interface ListFacts {
+export interface ListEvaluation {
   /** Entries in the list. */
   size: number;
   /** The budget K the list was cut to; for the natural list (the model's own rule), its size. */

@@ -1,6 +1,6 @@
 import { unknownNameMessage } from '../util/did-you-mean.js';
 import { UsageError } from '../util/errors.js';
-import type { ListFacts } from './list-evaluation.js';
+import type { ListEvaluation } from './list-evaluation.js';
 
 /** One metric of the backtest (DESIGN §5): a formula over a list's facts. One file each, in a registry. */
 export interface Metric {
@@ -29,12 +29,12 @@ export interface Metric {
    */
   readonly crossSensor: boolean;
   /**
-   * Data it reads beyond the lists and the days' tables: `asn`, the AS of each listed IP (ListFacts.asnGroups, from
+   * Data it reads beyond the lists and the days' tables: `asn`, the AS of each listed IP (ListEvaluation.asnGroups, from
    * the enrichment data, docs/enrichment.md). The backtest loads it only when such a metric is computed, and such a
    * metric is in no experiment's default metrics: it is computed only when named in `metrics`.
    */
   readonly needs?: readonly MetricData[];
-  compute(facts: ListFacts): number;
+  compute(facts: ListEvaluation): number;
 }
 
 /** Data a metric may need loaded (Metric.needs). */
@@ -49,7 +49,7 @@ export interface MetricSpec {
   caveat?: string;
   crossSensor?: boolean;
   needs?: readonly MetricData[];
-  compute(facts: ListFacts): number;
+  compute(facts: ListEvaluation): number;
 }
 
 const metrics = new Map<string, Metric>();

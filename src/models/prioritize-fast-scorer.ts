@@ -20,7 +20,7 @@ import {
  * point, for every weight vector (weights and features >= 0). A config then scores, class by class, only the IPs
  * whose bound reaches the cut it is looking for: O(list), not O(IPs), and the aging is one call per class.
  */
-interface Prepared {
+interface AgingClasses {
   /** Listable IPs. */
   m: number;
   /** IP-order position of each, in class order. */
@@ -112,7 +112,7 @@ class PrioritizeDay {
   /** IPs that can be listed: known, not allowlisted. */
   readonly listable: number;
   readonly #scratch: Scratch;
-  readonly #prepared = new Map<Normalization, Prepared>();
+  readonly #prepared = new Map<Normalization, AgingClasses>();
 
   constructor(view: KnowledgeView, scratch: Scratch, excludedById?: Uint8Array) {
     this.view = view;
@@ -136,7 +136,7 @@ class PrioritizeDay {
   }
 
   /** The IPs of the day in class order, for one normalization (made once, on first use). */
-  #prepare(normalization: Normalization): Prepared {
+  #prepare(normalization: Normalization): AgingClasses {
     const known = this.#prepared.get(normalization);
     if (known) return known;
     const features = normalizedAipFeatures(this.view, normalization);
@@ -229,13 +229,13 @@ class PrioritizeDay {
       x[o + 6] = f6[id]!;
       x[o + 7] = f7[id]!;
     }
-    const prepared: Prepared = { m, pos, x, maxX, start, classD, classT, aging: new Map() };
+    const prepared: AgingClasses = { m, pos, x, maxX, start, classD, classT, aging: new Map() };
     this.#prepared.set(normalization, prepared);
     return prepared;
   }
 
   /** The aging of each class for a decay function (one call per class, cached by decay). */
-  #agingOf(g: Prepared, decay: DecayFunction, decayKey: string): Float64Array {
+  #agingOf(g: AgingClasses, decay: DecayFunction, decayKey: string): Float64Array {
     let aging = g.aging.get(decayKey);
     if (aging) return aging;
     const classes = g.classD.length;
@@ -264,7 +264,7 @@ class PrioritizeDay {
 
   /** The listed knowledge ids (ranked when `ordered`). */
   #list(
-    g: Prepared,
+    g: AgingClasses,
     agingOfClass: Float64Array,
     config: PrioritizeParams,
     budget: number | 'natural',
@@ -424,7 +424,7 @@ class PrioritizeDay {
    * score, ties by the tie order, when `ordered` (the backtest's order: a stable sort of the tie-ordered entries by score).
    */
   #finish(
-    g: Prepared,
+    g: AgingClasses,
     score: Float64Array,
     picked: Int32Array,
     k: number,

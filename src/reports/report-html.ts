@@ -4,6 +4,7 @@ import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
 import { DB_IP_LINK, ENRICH_PACKAGES } from '../enrich/enrich-sources.js';
 import { HEADLINE_METRICS } from '../metrics/builtin.js';
 import { usesAsnData } from '../metrics/list-asns.js';
+import { formatPValue } from '../metrics/stats/format-p-value.js';
 import type { ResultsFolder } from '../results/read-results-folder.js';
 import { VERSION } from '../version.js';
 import {
@@ -78,11 +79,6 @@ function fmt(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? '–' : String(x);
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? x.toExponential(2) : x.toFixed(3);
-}
-
-function fmtP(p: number): string {
-  if (Number.isNaN(p)) return '–';
-  return p < 1e-4 ? p.toExponential(1) : String(Number(p.toPrecision(2)));
 }
 
 /**
@@ -172,7 +168,7 @@ function comparisonTables(results: ResultsFolder): string {
           (c) =>
             `<tr><td>${esc(budgetTitle(c.budget))}</td><td>${model(c.modelA, c.budget)}</td><td>${model(c.modelB, c.budget)}</td>` +
             `<td class="num">${fmt(c.meanDiff)} [${fmt(c.ciLow)}, ${fmt(c.ciHigh)}]</td>` +
-            `<td class="num">${c.wins} / ${c.losses} / ${c.ties}</td><td class="num">${esc(fmtP(c.pHolm))}</td>` +
+            `<td class="num">${c.wins} / ${c.losses} / ${c.ties}</td><td class="num">${esc(formatPValue(c.pHolm, '–'))}</td>` +
             `<td${c.significant ? ' class="sig"' : ''}>${esc(c.verdict)}</td></tr>`,
         )
         .join('');

@@ -1,9 +1,9 @@
 import type { Metric } from '../metrics/index.js';
-import type { ListFacts } from '../metrics/list-evaluation.js';
+import type { ListEvaluation } from '../metrics/list-evaluation.js';
 import { UsageError } from '../util/errors.js';
 
 /** Facts that describe the list's history (the previous day's list, first listings): one tracker per config. */
-const HISTORY_FACTS: readonly (keyof ListFacts)[] = [
+const HISTORY_FACTS: readonly (keyof ListEvaluation)[] = [
   'previousSize',
   'sharedWithPrevious',
   'firstListings',
@@ -16,11 +16,11 @@ const HISTORY_FACTS: readonly (keyof ListFacts)[] = [
  * (a sum of fractional seconds, which rounds differently in another order; flows, packets and bytes are whole
  * numbers, summed exactly in any order).
  */
-const ORDER_FACTS: readonly (keyof ListFacts)[] = ['dcg', 'coveredDuration', 'cumulativeTp'];
+const ORDER_FACTS: readonly (keyof ListEvaluation)[] = ['dcg', 'coveredDuration', 'cumulativeTp'];
 
 export interface ObjectiveFacts {
   /** The facts the metric reads. */
-  reads: (keyof ListFacts)[];
+  reads: (keyof ListEvaluation)[];
   /** Whether it needs the list in ranked order (else the set of listed IPs is enough). */
   needsOrder: boolean;
 }
@@ -36,10 +36,10 @@ export function objectiveFacts(metric: Metric): ObjectiveFacts {
     throw new UsageError(
       `metric '${metric.name}' needs data beyond the day tables (${metric.needs.join(', ')}), which tuning does not load; a tuning objective must be a metric of the list and the day's attackers`,
     );
-  const reads = new Set<keyof ListFacts>();
-  const probe = new Proxy({} as ListFacts, {
+  const reads = new Set<keyof ListEvaluation>();
+  const probe = new Proxy({} as ListEvaluation, {
     get(_target, key) {
-      reads.add(key as keyof ListFacts);
+      reads.add(key as keyof ListEvaluation);
       return 1;
     },
   });

@@ -8,7 +8,7 @@ import { readAllowlist } from '../blocklist/read-allowlist.js';
 import type { Dataset } from '../days/dataset.js';
 import { foldDaysBefore } from '../knowledge/fold-days.js';
 import { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { scoreList } from '../metrics/evaluate-list.js';
+import { evaluateList } from '../metrics/evaluate-list.js';
 import { getMetric } from '../metrics/index.js';
 import { buildTruth, TruthScratch } from '../metrics/truth.js';
 import type { FastScorer, FastScorerDay } from '../models/fast-scorer.js';
@@ -388,7 +388,7 @@ export async function scoreTuneWindows(
           list = budget === 'natural' ? c.model.naturalList(ranked) : selectList(ranked, { budget });
         }
         values[i]![di] = metric.compute(
-          scoreList(list, truth, budget === 'natural' ? list.ids.length : budget),
+          evaluateList(list, truth, budget === 'natural' ? list.ids.length : budget),
         );
       }
       timings.configMs += performance.now() - t;

@@ -11,7 +11,7 @@ import * as lookupModule from '../../src/enrich/ip-lookup.js';
 import {
   buildKnowledge,
   getMetric,
-  type ListFacts,
+  type ListEvaluation,
   metricNames,
   resolveExperiment,
   runBacktest,
@@ -26,9 +26,9 @@ vi.mock('../../src/enrich/ip-lookup.js', async (importOriginal) => {
   return { ...original, loadIpLookup: vi.fn(original.loadIpLookup) };
 });
 
-const facts = (asnGroups: ListFacts['asnGroups']) => ({ size: 99, asnGroups }) as ListFacts;
-const topShare = (f: ListFacts) => getMetric('asn_top_share').compute(f);
-const hhi = (f: ListFacts) => getMetric('asn_hhi').compute(f);
+const facts = (asnGroups: ListEvaluation['asnGroups']) => ({ size: 99, asnGroups }) as ListEvaluation;
+const topShare = (f: ListEvaluation) => getMetric('asn_top_share').compute(f);
+const hhi = (f: ListEvaluation) => getMetric('asn_hhi').compute(f);
 
 describe('asn_top_share and asn_hhi', () => {
   it.each([

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildTruth,
+  evaluateList,
   foldDaysBefore,
   getMetric,
   KnowledgeBase,
-  type ListFacts,
+  type ListEvaluation,
   ListHistory,
   metricNames,
   type RankedList,
-  scoreList,
 } from '../../src/index.js';
 import { memoryDataset, table, testRng } from '../knowledge/memory-dataset.js';
 
 /**
  * Every registered metric against a naive recomputation written here from the definitions, over plain strings, sets
  * and maps (no knowledge ids, no typed arrays, no code under test): random day tables are folded into a knowledge
- * base, random lists are fed day after day through scoreList + ListHistory exactly as the engine does, and each
+ * base, random lists are fed day after day through evaluateList + ListHistory exactly as the engine does, and each
  * metric's value must equal the naive one. A few values are also computed by hand on tiny fixed examples.
  */
 
@@ -254,7 +254,7 @@ function rankedList(view: { idOf(ip: string): number | undefined }, ips: string[
   };
 }
 
-function metricValues(facts: ListFacts): Map<string, number> {
+function metricValues(facts: ListEvaluation): Map<string, number> {
   return new Map(metricNames().map((name) => [name, getMetric(name).compute(facts)]));
 }
 
@@ -424,7 +424,7 @@ async function runScenario(seed: number): Promise<{ mismatches: Mismatch[]; stat
       stats.missingRunDays++;
       continue;
     }
-    const facts: ListFacts = scoreList(ranked, buildTruth(view, toTable(day)), k);
+    const facts: ListEvaluation = evaluateList(ranked, buildTruth(view, toTable(day)), k);
     Object.assign(facts, got);
     const c: NaiveCase = { list, k, attackers: day.rows, known, previous: prev, firstListed, latencyDays };
     const values = metricValues(facts);
@@ -498,7 +498,7 @@ async function scoreByHand(
     const { list, k } = lists[i]!;
     const ranked = rankedList(view, list);
     const churnFacts = history.add(ranked, dayNumber(date), view.columns());
-    const facts = scoreList(ranked, buildTruth(view, table(date, rows[date]!)), k ?? list.length);
+    const facts = evaluateList(ranked, buildTruth(view, table(date, rows[date]!)), k ?? list.length);
     out.push(metricValues(Object.assign(facts, churnFacts)));
   }
   return out;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sortDayTable } from '../../src/days/day-table-csv.js';
-import { AttackCollector } from '../../src/ingest/attack-collector.js';
+import { AttackTableBuilder } from '../../src/ingest/attack-table-builder.js';
 import { COLUMN_NAMES, DayAggregator, OK } from '../../src/ingest/day-aggregator.js';
 import { ZeekTsvReader } from '../../src/ingest/formats/zeek-conn-tsv.js';
 import { parseHoneypots } from '../../src/ingest/honeypots.js';
@@ -162,7 +162,7 @@ function trickyLog(): string {
 async function readChunks(text: string, chunkSizes: (k: number) => number) {
   const dir = await tmp.make();
   const skips = new SkipCounter('skip');
-  const collector = new AttackCollector({
+  const collector = new AttackTableBuilder({
     honeypots: HONEYPOTS,
     from: undefined,
     to: undefined,

@@ -1,9 +1,9 @@
-import type { AttackCollector } from '../attack-collector.js';
+import type { AttackTableBuilder } from '../attack-table-builder.js';
 import type { ReadStats } from '../input-files.js';
 import type { SkipCounter } from '../skips.js';
 
 export interface ReadContext {
-  collector: AttackCollector;
+  collector: AttackTableBuilder;
   skips: SkipCounter;
   /** Compressed bytes read so far, for progress. */
   onRawBytes?: (n: number) => void;

@@ -1,6 +1,6 @@
 import { isCount, isDurationSeconds, secondsToMicros } from '../../days/day-table-domain.js';
 import { DataError, UsageError } from '../../util/errors.js';
-import { AttackCollector } from '../attack-collector.js';
+import { AttackTableBuilder } from '../attack-table-builder.js';
 import { streamFile } from '../input-files.js';
 import { canonicalIpv4Bytes } from '../ip-interner.js';
 import { LineScanner } from '../line-scanner.js';
@@ -105,7 +105,7 @@ class NfdumpCsvReader {
 
   constructor(
     private readonly file: string,
-    private readonly collector: AttackCollector,
+    private readonly collector: AttackTableBuilder,
     private readonly skips: SkipCounter,
     private readonly zone: LocalTimes,
   ) {}
@@ -254,7 +254,7 @@ class NfdumpCsvReader {
     const orig = this.originator(buf, layout.src, lineNo);
     if (orig < 0) return;
     const hp = this.responder(buf, layout.dst, lineNo);
-    if (hp === AttackCollector.NOT_AN_ADDRESS) return;
+    if (hp === AttackTableBuilder.NOT_AN_ADDRESS) return;
     if (!this.port(buf, layout.srcPort, false, lineNo, fields.srcPort)) return;
     if (!this.port(buf, layout.dstPort, layout.name === 'token', lineNo, fields.dstPort)) return;
     const durationUs = this.duration(buf, layout.duration, lineNo, fields.duration!);
@@ -344,8 +344,8 @@ class NfdumpCsvReader {
     const hp =
       e - s >= 2 && e - s <= 64
         ? this.collector.responderHoneypot(buf, s, e)
-        : AttackCollector.NOT_AN_ADDRESS;
-    if (hp === AttackCollector.NOT_AN_ADDRESS) this.badAddress(buf, lineNo, this.layout!.fields.resp);
+        : AttackTableBuilder.NOT_AN_ADDRESS;
+    if (hp === AttackTableBuilder.NOT_AN_ADDRESS) this.badAddress(buf, lineNo, this.layout!.fields.resp);
     return hp;
   }
 

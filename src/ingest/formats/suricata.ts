@@ -1,6 +1,6 @@
 import { MAX_DURATION_US } from '../../days/day-table-domain.js';
 import { dayOfEpochSeconds } from '../../util/dates.js';
-import type { AttackCollector } from '../attack-collector.js';
+import type { AttackTableBuilder } from '../attack-table-builder.js';
 import { streamFile } from '../input-files.js';
 import { LineScanner } from '../line-scanner.js';
 import {
@@ -137,7 +137,7 @@ class EveReader {
 
   constructor(
     private readonly file: string,
-    private readonly collector: AttackCollector,
+    private readonly collector: AttackTableBuilder,
     private readonly skips: SkipCounter,
   ) {}
 

@@ -1,5 +1,5 @@
 import { parseDay } from '../../util/dates.js';
-import type { AttackCollector } from '../attack-collector.js';
+import type { AttackTableBuilder } from '../attack-table-builder.js';
 import {
   BAD_COUNT,
   BAD_DURATION,
@@ -20,7 +20,7 @@ import type { SkipCounter } from '../skips.js';
 export class ZeekJsonReader {
   constructor(
     private readonly file: string,
-    private readonly collector: AttackCollector,
+    private readonly collector: AttackTableBuilder,
     private readonly skips: SkipCounter,
   ) {}
 

@@ -1,6 +1,6 @@
 import { isCount, isDurationSeconds, secondsToMicros } from '../../days/day-table-domain.js';
 import { DataError } from '../../util/errors.js';
-import { AttackCollector } from '../attack-collector.js';
+import { AttackTableBuilder } from '../attack-table-builder.js';
 import { canonicalIpv4Bytes } from '../ip-interner.js';
 import { epochSecondsBytes, parseDecimalBytes } from '../parse-number.js';
 import {
@@ -68,7 +68,7 @@ export class ZeekTsvReader {
 
   constructor(
     private readonly file: string,
-    private readonly collector: AttackCollector,
+    private readonly collector: AttackTableBuilder,
     private readonly skips: SkipCounter,
   ) {}
 
@@ -257,7 +257,7 @@ export class ZeekTsvReader {
     const orig = this.originator(buf, oS, oE, lineNo);
     if (orig < 0) return i + 1;
     const hp = this.responder(buf, rS, rE, lineNo);
-    if (hp === AttackCollector.NOT_AN_ADDRESS) return i + 1;
+    if (hp === AttackTableBuilder.NOT_AN_ADDRESS) return i + 1;
     this.collector.flowToHoneypot(ts, orig, hp, durationUs, packets, bytes, lineNo);
     return i + 1;
   }
@@ -375,7 +375,7 @@ export class ZeekTsvReader {
     if (orig < 0) return;
     const cResp = col[2]!;
     const hp = this.responder(buf, bounds[cResp]!, bounds[cResp + 1]! - 1, lineNo);
-    if (hp === AttackCollector.NOT_AN_ADDRESS) return;
+    if (hp === AttackTableBuilder.NOT_AN_ADDRESS) return;
     if (!this.port(buf, bounds, col[6]!, lineNo, 'id.orig_p')) return;
     if (!this.port(buf, bounds, col[7]!, lineNo, 'id.resp_p')) return;
     const durationUs = this.duration(buf, bounds, col[3]!, lineNo);
@@ -457,8 +457,8 @@ export class ZeekTsvReader {
     const hp =
       e - s >= 2 && e - s <= 64
         ? this.collector.responderHoneypot(buf, s, e)
-        : AttackCollector.NOT_AN_ADDRESS;
-    if (hp === AttackCollector.NOT_AN_ADDRESS) this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
+        : AttackTableBuilder.NOT_AN_ADDRESS;
+    if (hp === AttackTableBuilder.NOT_AN_ADDRESS) this.bad('bad address', 'id.resp_h', buf, s, e, lineNo);
     return hp;
   }
 

@@ -17,14 +17,14 @@ import { END_DAY, FIRST_DAY, type RecordFields, sumTooLarge, ZEEK_RECORD_FIELDS 
 import { type PartSensor, UNKNOWN_SENSOR } from './sensor-tables.js';
 import type { SkipCounter } from './skips.js';
 
-export const DROP = {
+export const DROP_REASONS = {
   notToHoneypot: 'responder is not a listed honeypot',
   fromHoneypot: 'originated by a honeypot',
   honeypotInactive: 'honeypot outside its operation dates',
   outsideRange: 'outside --from/--to',
 } as const;
 
-export interface CollectorOptions {
+export interface AttackTableBuilderOptions {
   honeypots: HoneypotList | null;
   /** Day numbers; records outside are dropped and counted. */
   from: number | undefined;
@@ -45,7 +45,7 @@ export interface CollectorOptions {
  * was dropped and why. Days can be flushed to disk once no later input can touch them, so memory follows the
  * distinct IPs of the open days rather than the flows.
  */
-export class AttackCollector {
+export class AttackTableBuilder {
   /** What responderHoneypot returns for a text the interner refuses (not an address). */
   static readonly NOT_AN_ADDRESS = -2;
   readonly covered = new Set<number>();
@@ -101,7 +101,7 @@ export class AttackCollector {
   /** Honeypots with an IPv4 address by that address: open addressing, 2 ints a slot (address, index + 1). */
   private readonly hpV4: Int32Array;
 
-  constructor(private readonly options: CollectorOptions) {
+  constructor(private readonly options: AttackTableBuilderOptions) {
     this.perSensor = options.perSensor === true;
     this.honeypotByIp = options.honeypots?.byIp ?? new Map();
     this.hpBits = Math.max(12, Math.ceil(Math.log2(2 * this.honeypotByIp.size + 1)));
@@ -165,7 +165,7 @@ export class AttackCollector {
     while (colon < end && buf[colon] !== 58) colon++;
     if (colon === end) return -1;
     const id = this.interner.intern(buf, start, end);
-    return id < 0 ? AttackCollector.NOT_AN_ADDRESS : this.honeypotIndex(id);
+    return id < 0 ? AttackTableBuilder.NOT_AN_ADDRESS : this.honeypotIndex(id);
   }
 
   /** Marks a day as covered by the input (e.g. a Zeek day folder), even if it brings no attack. */
@@ -246,22 +246,22 @@ export class AttackCollector {
         return;
       }
       if (!this.inRange(day)) {
-        this.options.skips.drop(DROP.outsideRange);
+        this.options.skips.drop(DROP_REASONS.outsideRange);
         return;
       }
       this.covered.add(day);
       this.lastCovered = day;
     }
     if (this.honeypotIndex(orig) >= 0) {
-      this.options.skips.drop(DROP.fromHoneypot);
+      this.options.skips.drop(DROP_REASONS.fromHoneypot);
       return;
     }
     if (hp < 0) {
-      this.options.skips.drop(DROP.notToHoneypot);
+      this.options.skips.drop(DROP_REASONS.notToHoneypot);
       return;
     }
     if (!isOperating(this.periods[hp]!, day)) {
-      this.options.skips.drop(DROP.honeypotInactive);
+      this.options.skips.drop(DROP_REASONS.honeypotInactive);
       return;
     }
     this.add(day, orig, 1, durationUs, packets, bytes, line, this.perSensor ? this.sensorOfHoneypot(hp) : -1);
@@ -289,7 +289,7 @@ export class AttackCollector {
       return;
     }
     if (!this.inRange(day)) {
-      this.options.skips.drop(DROP.outsideRange);
+      this.options.skips.drop(DROP_REASONS.outsideRange);
       return;
     }
     this.covered.add(day);
@@ -366,7 +366,7 @@ export class AttackCollector {
   table(day: number, table: DayTable): void {
     this.records += table.ip.length;
     if (!this.inRange(day)) {
-      this.options.skips.drop(DROP.outsideRange, table.ip.length);
+      this.options.skips.drop(DROP_REASONS.outsideRange, table.ip.length);
       return;
     }
     this.covered.add(day);
