@@ -8,6 +8,11 @@ export interface Metric {
   readonly name: string;
   /** One line: what it measures. */
   readonly description: string;
+  /**
+   * The formula over the list's evaluation (ListEvaluation), in plain text: `TP / (TP + FP)`. docs/metrics.md is
+   * generated from it and the description.
+   */
+  readonly formula?: string;
   /** Whether a larger value is better (a paired comparison reads "beats" accordingly). */
   readonly higherIsBetter: boolean;
   /**
@@ -43,6 +48,7 @@ export type MetricData = 'asn';
 export interface MetricSpec {
   name: string;
   description: string;
+  formula?: string;
   higherIsBetter: boolean;
   horizons?: boolean;
   compare?: boolean;
