@@ -1,5 +1,4 @@
-import { unknownNameMessage } from '../util/did-you-mean.js';
-import { UsageError } from '../util/errors.js';
+import { Registry } from '../util/registry.js';
 import type { ListEvaluation } from './list-evaluation.js';
 
 /** One metric of the backtest (DESIGN §5): a formula over a list's facts. One file each, in a registry. */
@@ -58,28 +57,19 @@ export interface MetricSpec {
   compute(facts: ListEvaluation): number;
 }
 
-const metrics = new Map<string, Metric>();
+/** A metric name is a value of the `metric` column of per_day.csv: snake_case. */
+const metrics = new Registry<Metric>('metric', {
+  pattern: /^[a-z][a-z0-9_]*$/,
+  patternText: 'snake_case (a-z, 0-9, _)',
+});
 
 export function defineMetric(spec: MetricSpec): Metric {
-  if (!/^[a-z][a-z0-9_]*$/.test(spec.name))
-    throw new UsageError(`metric name '${spec.name}' must be snake_case (a-z, 0-9, _)`);
+  metrics.checkName(spec.name);
   return Object.freeze({ horizons: true, compare: true, crossSensor: false, ...spec });
 }
 
-/** Adds a metric; a taken name is refused unless `override` is set. */
-export function registerMetric(metric: Metric, options: { override?: boolean } = {}): void {
-  if (metrics.has(metric.name) && !options.override)
-    throw new UsageError(`metric '${metric.name}' is already registered (pass override to replace it)`);
-  metrics.set(metric.name, metric);
-}
-
-/** Registered metric names, in registration order (the order of the result files). */
-export function metricNames(): string[] {
-  return [...metrics.keys()];
-}
-
-export function getMetric(name: string): Metric {
-  const m = metrics.get(name);
-  if (!m) throw new UsageError(unknownNameMessage('metric', name, metricNames()));
-  return m;
-}
+/**
+ * `registerMetric(metric, {override})` refuses a taken name unless told to override; `metricNames()` lists them in
+ * registration order (the order of the result files); `getMetric(name)`'s error suggests a known name.
+ */
+export const { add: registerMetric, names: metricNames, get: getMetric } = metrics;

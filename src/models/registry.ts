@@ -1,6 +1,5 @@
-import { unknownNameMessage } from '../util/did-you-mean.js';
 import { UsageError } from '../util/errors.js';
-import { processGlobal } from '../util/process-global.js';
+import { Registry } from '../util/registry.js';
 import type { Model, ModelFactory, ModelJSON } from './model.js';
 import type { CommonModelParams } from './params.js';
 
@@ -9,28 +8,13 @@ import type { CommonModelParams } from './params.js';
  * code than its caller's (a notebook kernel that `require`s the core while the module is `import`ed), and both must
  * see the same models.
  */
-const models = processGlobal('aiplab.models.registry', () => new Map<string, ModelFactory>());
+const models = new Registry<ModelFactory>('model', { shared: 'aiplab.models.registry' });
 
-/** Adds a model (arquero's `addFunction`): a taken name is refused unless `override` is set. */
-export function registerModel<P extends CommonModelParams>(
-  factory: ModelFactory<P>,
-  options: { override?: boolean } = {},
-): void {
-  if (models.has(factory.name) && !options.override)
-    throw new UsageError(`model '${factory.name}' is already registered (pass override to replace it)`);
-  models.set(factory.name, factory as unknown as ModelFactory);
-}
-
-/** Registered model names, in registration order. */
-export function modelNames(): string[] {
-  return [...models.keys()];
-}
-
-export function getModel(name: string): ModelFactory {
-  const f = models.get(name);
-  if (!f) throw new UsageError(unknownNameMessage('model', name, modelNames()));
-  return f;
-}
+/**
+ * `registerModel(factory, {override})` refuses a taken name unless told to override (arquero's `addFunction`);
+ * `modelNames()` lists them in registration order; `getModel(name)`'s error suggests a known name.
+ */
+export const { add: registerModel, names: modelNames, get: getModel } = models;
 
 export function createModel(name: string, params?: Record<string, unknown>): Model {
   return getModel(name).create(params as Partial<CommonModelParams>);

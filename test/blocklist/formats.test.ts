@@ -328,9 +328,12 @@ describe('registry', () => {
     expect(getListFormat('nft')).toBe(nftListFormat);
   });
 
-  it('an unknown name is a UsageError listing the known ones', () => {
+  it('an unknown name is a UsageError listing the known ones, and suggesting a near one', () => {
     expect(() => getListFormat('json')).toThrow(
-      new UsageError("unknown list format 'json' (known: aip, txt, ipset, nft, csv)"),
+      new UsageError("unknown list format 'json' (known: aip, csv, ipset, nft, txt)"),
+    );
+    expect(() => getListFormat('ipst')).toThrow(
+      new UsageError("unknown list format 'ipst'; did you mean 'ipset'? (known: aip, csv, ipset, nft, txt)"),
     );
   });
 
@@ -340,7 +343,9 @@ describe('registry', () => {
       description: 'other',
       render: () => [],
     });
-    expect(() => registerListFormat(other)).toThrow(/already registered/);
+    expect(() => registerListFormat(other)).toThrow(
+      new UsageError("list format 'txt' is already registered (pass override to replace it)"),
+    );
     registerListFormat(other, { override: true });
     expect(getListFormat('txt')).toBe(other);
     registerListFormat(txtListFormat, { override: true });

@@ -1,4 +1,4 @@
-import { UsageError } from '../../util/errors.js';
+import { Registry } from '../../util/registry.js';
 import { aipListFormat } from './aip.js';
 import { csvListFormat } from './csv.js';
 import { ipsetListFormat } from './ipset.js';
@@ -6,25 +6,13 @@ import type { ListFormat } from './list-format.js';
 import { nftListFormat } from './nft.js';
 import { txtListFormat } from './txt.js';
 
-const formats = new Map<string, ListFormat>();
+const formats = new Registry<ListFormat>('list format');
 
-/** Adds an output format; a taken name is refused unless `override` is set. */
-export function registerListFormat(format: ListFormat, { override = false } = {}): void {
-  if (formats.has(format.name) && !override)
-    throw new Error(`list format '${format.name}' is already registered`);
-  formats.set(format.name, format);
-}
-
-export function listFormatNames(): string[] {
-  return [...formats.keys()];
-}
-
-export function getListFormat(name: string): ListFormat {
-  const f = formats.get(name);
-  if (f === undefined)
-    throw new UsageError(`unknown list format '${name}' (known: ${listFormatNames().join(', ')})`);
-  return f;
-}
+/**
+ * `registerListFormat(format, {override})` refuses a taken name unless told to override; `listFormatNames()` lists
+ * them in registration order; `getListFormat(name)`'s error suggests a known name.
+ */
+export const { add: registerListFormat, names: listFormatNames, get: getListFormat } = formats;
 
 registerListFormat(aipListFormat);
 registerListFormat(txtListFormat);

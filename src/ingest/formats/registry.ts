@@ -1,4 +1,5 @@
 import { UsageError } from '../../util/errors.js';
+import { Registry } from '../../util/registry.js';
 import { aipFormat } from './aip.js';
 import { argusFormat } from './argus.js';
 import { cowrieFormat } from './cowrie.js';
@@ -7,26 +8,13 @@ import { nfdumpFormat } from './nfdump.js';
 import { suricataFormat } from './suricata.js';
 import { zeekFormat } from './zeek.js';
 
-const formats = new Map<string, InputFormat>();
+const formats = new Registry<InputFormat>('input format');
 
-/** Adds an input format; a taken name is refused unless `override` is set. */
-export function registerInputFormat(format: InputFormat, { override = false } = {}): void {
-  if (formats.has(format.name) && !override)
-    throw new Error(`input format '${format.name}' is already registered`);
-  formats.set(format.name, format);
-}
-
-export function inputFormatNames(): string[] {
-  return [...formats.keys()];
-}
-
-export function getInputFormat(name: string): InputFormat {
-  const f = formats.get(name);
-  if (f === undefined) {
-    throw new UsageError(`unknown input format '${name}' (known: ${inputFormatNames().join(', ')})`);
-  }
-  return f;
-}
+/**
+ * `registerInputFormat(format, {override})` refuses a taken name unless told to override; `inputFormatNames()` lists
+ * them in registration order; `getInputFormat(name)`'s error suggests a known name.
+ */
+export const { add: registerInputFormat, names: inputFormatNames, get: getInputFormat } = formats;
 
 /**
  * The reader options as the format reads them: each given option must be one the format takes, with a value it

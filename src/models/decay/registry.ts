@@ -1,31 +1,15 @@
-import { unknownNameMessage } from '../../util/did-you-mean.js';
 import { UsageError } from '../../util/errors.js';
+import { Registry } from '../../util/registry.js';
 import { deepFreeze, parseParams } from '../params.js';
 import type { DecayDefinition, DecayFunction, DecayJSON, DecaySpec } from './decay-function.js';
 
-const decays = new Map<string, DecayDefinition>();
+const decays = new Registry<DecayDefinition>('decay function');
 
-/** Adds a decay function; a taken name is refused unless `override` is set. */
-export function registerDecay<P extends object>(
-  definition: DecayDefinition<P>,
-  options: { override?: boolean } = {},
-): void {
-  if (decays.has(definition.name) && !options.override)
-    throw new UsageError(
-      `decay function '${definition.name}' is already registered (pass override to replace it)`,
-    );
-  decays.set(definition.name, definition as unknown as DecayDefinition);
-}
-
-export function decayNames(): string[] {
-  return [...decays.keys()];
-}
-
-export function getDecay(name: string): DecayDefinition {
-  const d = decays.get(name);
-  if (!d) throw new UsageError(unknownNameMessage('decay function', name, decayNames()));
-  return d;
-}
+/**
+ * `registerDecay(definition, {override})` refuses a taken name unless told to override; `decayNames()` lists them in
+ * registration order; `getDecay(name)`'s error suggests a known name.
+ */
+export const { add: registerDecay, names: decayNames, get: getDecay } = decays;
 
 /** Builds a decay function from its name or JSON, validating its parameters (errors name the bad key). */
 export function createDecay(spec: DecaySpec): DecayFunction {
