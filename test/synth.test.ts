@@ -9,7 +9,7 @@ import { DaySums, dayTableCsvBytes } from '../src/synth/day-table-bytes.js';
 import { type SynthOptions, type SynthReport, synthesize } from '../src/synth/index.js';
 import { formatDay, parseDay } from '../src/util/dates.js';
 import { UsageError } from '../src/util/errors.js';
-import { canonicalIp } from '../src/util/ip.js';
+import { canonicalIp } from '../src/util/ip/index.js';
 import { tempDir } from './helpers.js';
 
 const SMALL = {

@@ -1,4 +1,4 @@
-import { Allowlist, type AllowlistRange, parseAllowlistEntry } from './allowlist.js';
+import { type IpRange, IpRangeSet, parseCidr, subtractRanges } from '../util/ip/index.js';
 
 /**
  * One block of addresses no blocklist lists: a CIDR prefix, less the sub-blocks the registry marks globally reachable.
@@ -91,52 +91,22 @@ export const BOGON_BLOCKS: readonly BogonBlock[] = [
   { prefix: '3fff::/20', name: 'documentation', source: `${V6} (RFC 9637)` },
 ];
 
-function rangeOf(cidr: string): AllowlistRange {
-  const r = parseAllowlistEntry(cidr);
+function rangeOf(cidr: string): IpRange {
+  const r = parseCidr(cidr);
   if (r === undefined) throw new Error(`bad built-in bogon range '${cidr}'`);
   return r;
 }
 
-/** `range` less the ranges `holes` (each inside it or disjoint from it), as inclusive ranges. */
-function subtract(range: AllowlistRange, holes: AllowlistRange[]): AllowlistRange[] {
-  if (range.family === 4) {
-    let pieces: [number, number][] = [[range.start, range.end]];
-    for (const h of holes) {
-      if (h.family !== 4) continue;
-      pieces = pieces.flatMap(([s, e]): [number, number][] => {
-        if (h.end < s || h.start > e) return [[s, e]];
-        const out: [number, number][] = [];
-        if (h.start > s) out.push([s, h.start - 1]);
-        if (h.end < e) out.push([h.end + 1, e]);
-        return out;
-      });
-    }
-    return pieces.map(([start, end]) => ({ family: 4, start, end }));
-  }
-  let pieces: [bigint, bigint][] = [[range.start, range.end]];
-  for (const h of holes) {
-    if (h.family !== 6) continue;
-    pieces = pieces.flatMap(([s, e]): [bigint, bigint][] => {
-      if (h.end < s || h.start > e) return [[s, e]];
-      const out: [bigint, bigint][] = [];
-      if (h.start > s) out.push([s, h.start - 1n]);
-      if (h.end < e) out.push([h.end + 1n, e]);
-      return out;
-    });
-  }
-  return pieces.map(([start, end]) => ({ family: 6, start, end }));
-}
-
 /** The bogon blocks as inclusive address ranges (sub-blocks excepted), in table order. */
-export function bogonRanges(): AllowlistRange[] {
-  return BOGON_BLOCKS.flatMap((b) => subtract(rangeOf(b.prefix), (b.except ?? []).map(rangeOf)));
+export function bogonRanges(): IpRange[] {
+  return BOGON_BLOCKS.flatMap((b) => subtractRanges(rangeOf(b.prefix), (b.except ?? []).map(rangeOf)));
 }
 
-let cached: Allowlist | undefined;
+let cached: IpRangeSet | undefined;
 
-/** The bogon ranges as an Allowlist (`contains(ip)`: never list it), built once. */
-export function bogons(): Allowlist {
-  cached ??= Allowlist.fromRanges(bogonRanges());
+/** The bogon ranges as a set (`contains(ip)`: never list it), built once. */
+export function bogons(): IpRangeSet {
+  cached ??= new IpRangeSet(bogonRanges());
   return cached;
 }
 

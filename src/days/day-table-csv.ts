@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { DataError } from '../util/errors.js';
-import { canonicalIp, ipv4ToNumber, sortIpIndex } from '../util/ip.js';
-import { isCanonicalIpv6 } from '../util/ipv6-canonical.js';
+import { canonicalIp, ipv4InText, ipv4ToNumber, isCanonicalIpv6, sortIpIndex } from '../util/ip/index.js';
 import { formatCount, formatDuration } from '../util/number-format.js';
 import { DAY_TABLE_COLUMNS, DAY_TABLE_HEADER, type DayTable } from './day-table.js';
 import { isCount, isDurationSeconds, MAX_COUNT, MAX_DURATION_SECONDS } from './day-table-domain.js';
@@ -191,30 +190,15 @@ export function parseDayTableCsv(
         if (plain && digits > 0 && fraction <= 22 && (digits <= 15 || m <= Number.MAX_SAFE_INTEGER))
           value = fraction > 0 ? m / POW10[fraction]! : m;
       } else if (k === 0) {
-        // A canonical dotted quad (see isCanonicalIpv4).
-        let v4 = 0;
-        let part = 0;
-        let digits = 0;
-        let dots = 0;
-        let leadingZero = false;
-        let plain = true;
-        for (; p < end; p++) {
-          const c = text.charCodeAt(p);
-          if (c >= 48 && c <= 57) {
-            if (digits === 0) leadingZero = c === 48;
-            else if (leadingZero || digits === 3) plain = false;
-            part = part * 10 + (c - 48);
-            digits++;
-          } else if (c === 46) {
-            if (digits === 0 || part > 255) plain = false;
-            v4 = v4 * 256 + part;
-            part = 0;
-            digits = 0;
-            dots++;
-          } else if (c === 44) break;
-          else plain = false;
-        }
-        if (plain && dots === 3 && digits > 0 && part <= 255) value = v4 * 256 + part;
+        // A canonical dotted quad: util/ip's ipv4InText on the field in place. A field that starts with a digit has a
+        // comma after it (a row without one is refused below), so indexOf finds its end faster than a loop here;
+        // anything else (a blank line) is scanned within the line, so a tail of blank lines costs no rescans.
+        const c = text.charCodeAt(p);
+        if (c >= 48 && c <= 57) {
+          p = text.indexOf(',', p);
+          if (p < 0 || p > end) p = end;
+        } else while (p < end && text.charCodeAt(p) !== 44) p++;
+        value = ipv4InText(text, s, p);
       } else {
         while (p < end && text.charCodeAt(p) !== 44) p++;
       }

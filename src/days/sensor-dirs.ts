@@ -1,4 +1,4 @@
-import { canonicalIp } from '../util/ip.js';
+import { canonicalIp } from '../util/ip/index.js';
 import { sha256 } from '../util/sha256.js';
 
 /** The folder of the sensors' day tables inside a dataset (`ingest --per-sensor`). */

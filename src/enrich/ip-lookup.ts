@@ -1,5 +1,4 @@
-import ipaddr from 'ipaddr.js';
-import { ipv4ToNumber } from '../util/ip.js';
+import { ipFamily, ipv4ToNumber, ipv6Parts, mappedIpv4 } from '../util/ip/index.js';
 import { type AsnData, readAsnData } from './asn-data.js';
 import { type CountryData, readCountryData } from './country-data.js';
 import { type EnrichSource, enrichPackage } from './enrich-sources.js';
@@ -100,18 +99,14 @@ class Lookup implements IpLookup {
 
   /** An IPv4 address as a number, an IPv6 one as four words (an IPv4-mapped one as its IPv4), else undefined. */
   #address(ip: string): number | Uint32Array | undefined {
-    if (!ip.includes(':')) {
+    if (ipFamily(ip) === 4) {
       const n = ipv4ToNumber(ip);
       return n < 0 ? undefined : n;
     }
-    let parsed: ipaddr.IPv6;
-    try {
-      parsed = ipaddr.IPv6.parse(ip);
-    } catch {
-      return undefined;
-    }
-    if (parsed.isIPv4MappedAddress()) return ipv4ToNumber(parsed.toIPv4Address().toString());
-    const p = parsed.parts;
+    const p = ipv6Parts(ip);
+    if (p === undefined) return undefined;
+    const v4 = mappedIpv4(p);
+    if (v4 >= 0) return v4;
     const w = this.#v6;
     for (let k = 0; k < 4; k++) w[k] = p[2 * k]! * 65536 + p[2 * k + 1]!;
     return w;

@@ -1,7 +1,7 @@
 import type { DayTable } from '../days/day-table.js';
 import { MAX_COUNT, MAX_DURATION_US } from '../days/day-table-domain.js';
 import { DataError } from '../util/errors.js';
-import { ipv4ToNumber, sortIpIndex } from '../util/ip.js';
+import { ipv4ToNumber, sortIpIndex } from '../util/ip/index.js';
 
 /** Which sum `add` found would pass what a day table holds (COLUMN_NAMES[k]), or OK. */
 export const OK = -1;

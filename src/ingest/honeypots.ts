@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatDay, parseDay } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
-import { canonicalIp } from '../util/ip.js';
+import { canonicalIp } from '../util/ip/index.js';
 import { sha256 } from '../util/sha256.js';
 
 /** A honeypot's public address and its operation dates as day numbers (end undefined = still running). */

@@ -4,7 +4,7 @@ import type { KnowledgeView } from './knowledge-view.js';
 import { viewHistory } from './knowledge-view.js';
 
 /**
- * The history features of every IP (DESIGN §3 "Beyond AIP"; README "History features"), in this order, followed by
+ * The history features of every IP (DESIGN §3 "Beyond AIP"; docs/knowledge.md "History features"), in this order, followed by
  * `ewma_presence_h<h>` and `ewma_flows_h<h>` for each half-life h of the knowledge base. With D the view's day,
  * obs(d) the observed days (folded with a table) in [firstDay, d) and O = obs(D):
  * - days_since_first_seen = D − firstSeen, days_since_last_seen = D − lastSeen (calendar days);

@@ -1,6 +1,4 @@
-import ipaddr from 'ipaddr.js';
-import { ipv4ToNumber } from '../util/ip.js';
-import { IP_KEY_WORDS, writeIpKey } from './ip-key.js';
+import { IP_KEY_WORDS, ipKeyText, writeIpKey } from '../util/ip/index.js';
 
 /**
  * Knowledge ids by IP, with no JavaScript object per IP: an open-addressing hash table of ids over the numeric IP keys
@@ -48,31 +46,17 @@ export class IpIndex {
 
   /** Writes the key of `ip` (canonical text) at `keys[at]`; a bad IP is a DataError (writeIpKey). */
   static writeKey(ip: string, keys: Uint32Array, at: number): void {
-    const v4 = ipv4ToNumber(ip);
-    if (v4 >= 0) {
-      keys[at] = 4;
-      keys[at + 1] = 0;
-      keys[at + 2] = 0;
-      keys[at + 3] = 0;
-      keys[at + 4] = v4;
-    } else writeIpKey(ip, keys, at);
+    writeIpKey(ip, keys, at);
   }
 
   /** The canonical text of id `id`. */
   text(id: number, keys: Uint32Array): string {
     const at = id * IP_KEY_WORDS;
-    if (keys[at] === 4) {
-      const v = keys[at + 4]!;
-      return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+    if (keys[at] === 6) {
+      const known = this.#ipv6.get(id);
+      if (known !== undefined) return known;
     }
-    const known = this.#ipv6.get(id);
-    if (known !== undefined) return known;
-    const bytes: number[] = [];
-    for (let w = 1; w < 5; w++) {
-      const x = keys[at + w]!;
-      bytes.push(x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255);
-    }
-    return (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
+    return ipKeyText(keys, at);
   }
 
   /** Forgets every id >= n (a fold rolled back): rebuilt from the keys of the ids kept. */

@@ -1,4 +1,4 @@
-import { compareIpKeys } from './ip-key.js';
+import { compareIpKeys } from '../util/ip/index.js';
 import type { KnowledgeState } from './knowledge-state.js';
 
 const cache = new WeakMap<KnowledgeState, Int32Array>();

@@ -1,9 +1,9 @@
 import { formatDay } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
+import { IP_KEY_WORDS } from '../util/ip/index.js';
 import type { DayRows } from './day-rows.js';
 import { checkHalfLives } from './ewma-decay.js';
 import { IpIndex } from './ip-index.js';
-import { IP_KEY_WORDS } from './ip-key.js';
 import type { KnowledgeState, UndoLog } from './knowledge-state.js';
 
 /**

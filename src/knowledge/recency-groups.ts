@@ -1,5 +1,5 @@
+import { compareIpKeys } from '../util/ip/index.js';
 import { sortByScoreDesc } from '../util/sort-by-score.js';
-import { compareIpKeys } from './ip-key.js';
 import { ipOrderOf } from './ip-order.js';
 import type { KnowledgeState, UndoLog } from './knowledge-state.js';
 import { sortIntoTieOrder } from './tie-order.js';

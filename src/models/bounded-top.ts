@@ -1,4 +1,3 @@
-import { compareIpKeys } from '../knowledge/ip-key.js';
 import type { KnowledgeState } from '../knowledge/knowledge-state.js';
 import { type KnowledgeView, liveState } from '../knowledge/knowledge-view.js';
 import {
@@ -9,6 +8,7 @@ import {
   recencyGroupsOf,
   walkTieOrder,
 } from '../knowledge/recency-groups.js';
+import { compareIpKeys } from '../util/ip/index.js';
 import { kthLargest } from '../util/kth-largest.js';
 import { sortByScoreDesc } from '../util/sort-by-score.js';
 import { idRankedList, type RankedList } from './ranked-list.js';

@@ -37,10 +37,8 @@ export function isPublicIpv4(x: number): boolean {
   return d !== 0 && d !== 255;
 }
 
-/** Dotted-quad text of an IPv4 address held as an unsigned 32-bit integer. */
-export function ipv4Text(x: number): string {
-  return `${x >>> 24}.${(x >>> 16) & 0xff}.${(x >>> 8) & 0xff}.${x & 0xff}`;
-}
+/** Dotted-quad text of an IPv4 address held as an unsigned 32-bit integer (util/ip's, named here as before). */
+export { ipv4Text } from '../util/ip/index.js';
 
 /** First groups of typical RIR IPv6 allocations (APNIC, ARIN, LACNIC, RIPE, AFRINIC blocks); never 2001:db8. */
 const V6_FIRST_GROUPS = [

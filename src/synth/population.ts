@@ -1,4 +1,5 @@
-import { type AddressAllocator, ipv4Text, ipv6Text } from './addresses.js';
+import { ipv4Text } from '../util/ip/index.js';
+import { type AddressAllocator, ipv6Text } from './addresses.js';
 import type { Rng } from './rng.js';
 
 /** Attacker classes of the simulated population. */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type AllowlistRange, parseAllowlistEntry } from '../../src/blocklist/allowlist.js';
 import { parseAllowlist } from '../../src/blocklist/read-allowlist.js';
 import { DataError } from '../../src/util/errors.js';
-import { canonicalIp } from '../../src/util/ip.js';
+import { canonicalIp } from '../../src/util/ip/index.js';
 import { fuzzRuns } from '../helpers.js';
 
 const address = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended());

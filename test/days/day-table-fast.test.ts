@@ -11,8 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDayTableCsv } from '../../src/days/day-table-csv.js';
 import { dayTableText, decodeDayTableText } from '../../src/days/day-table-text.js';
 import { DataError } from '../../src/util/errors.js';
-import { canonicalIp } from '../../src/util/ip.js';
-import { isCanonicalIpv6 } from '../../src/util/ipv6-canonical.js';
+import { canonicalIp, isCanonicalIpv6 } from '../../src/util/ip/index.js';
 import { referenceCanonicalIp, referenceParseDayTableCsv } from './day-table-reference.js';
 
 /** mulberry32: a small deterministic PRNG. */

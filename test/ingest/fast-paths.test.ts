@@ -16,7 +16,7 @@ import { parseHoneypots } from '../../src/ingest/honeypots.js';
 import { streamFile } from '../../src/ingest/input-files.js';
 import { canonicalIpv4Bytes, IpInterner } from '../../src/ingest/ip-interner.js';
 import { SkipCounter } from '../../src/ingest/skips.js';
-import { canonicalIp } from '../../src/util/ip.js';
+import { canonicalIp } from '../../src/util/ip/index.js';
 import { tempFolders, ZEEK_FIELDS } from './ingest-helpers.js';
 
 const tmp = tempFolders('aiplab-fast-paths-');

@@ -11,7 +11,7 @@ import { parseHoneypots } from '../../src/ingest/honeypots.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { formatDay, parseDay } from '../../src/util/dates.js';
 import { DataError } from '../../src/util/errors.js';
-import { canonicalIp } from '../../src/util/ip.js';
+import { canonicalIp } from '../../src/util/ip/index.js';
 import { fuzzRuns } from '../helpers.js';
 import { put, utc, zeekTsv } from './ingest-helpers.js';
 

@@ -126,7 +126,7 @@ function foldEach(
   }
 }
 
-describe('history features (README "History features")', () => {
+describe('history features (docs/knowledge.md "History features")', () => {
   /*
    * Hand-computed, half-life 1 (λ = 1/2, so every value is exact):
    *   01-01 (obs 0)  A 2 flows, B 1

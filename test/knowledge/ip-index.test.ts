@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalIp } from '../../src/index.js';
 import { IpIndex } from '../../src/knowledge/ip-index.js';
-import { IP_KEY_WORDS } from '../../src/knowledge/ip-key.js';
+import { IP_KEY_WORDS } from '../../src/util/ip/index.js';
 import { testRng } from './memory-dataset.js';
 
 /** The knowledge base's id index against a plain Map, on random IPv4 and IPv6 addresses (many collisions of parts). */

@@ -15,7 +15,7 @@ import { liveState } from '../../src/knowledge/knowledge-view.js';
 import { prioritizeScores } from '../../src/models/prioritize.js';
 import { headOf } from '../../src/models/ranked-list.js';
 import { dayRange } from '../../src/util/dates.js';
-import { sortIpIndex } from '../../src/util/ip.js';
+import { sortIpIndex } from '../../src/util/ip/index.js';
 import { randomDays, testRng } from '../knowledge/memory-dataset.js';
 
 /**

@@ -1,8 +1,8 @@
 import { isCount, isDurationSeconds, secondsToMicros } from '../../days/day-table-domain.js';
 import { DataError, UsageError } from '../../util/errors.js';
+import { canonicalIpv4Bytes } from '../../util/ip/index.js';
 import { AttackTableBuilder } from '../attack-table-builder.js';
 import { streamFile } from '../input-files.js';
-import { canonicalIpv4Bytes } from '../ip-interner.js';
 import { LineScanner } from '../line-scanner.js';
 import { parseDecimalBytes } from '../parse-number.js';
 import {

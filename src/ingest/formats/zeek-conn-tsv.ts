@@ -1,7 +1,7 @@
 import { isCount, isDurationSeconds, secondsToMicros } from '../../days/day-table-domain.js';
 import { DataError } from '../../util/errors.js';
+import { canonicalIpv4Bytes } from '../../util/ip/index.js';
 import { AttackTableBuilder } from '../attack-table-builder.js';
-import { canonicalIpv4Bytes } from '../ip-interner.js';
 import { epochSecondsBytes, parseDecimalBytes } from '../parse-number.js';
 import {
   BAD_COUNT,
@@ -46,7 +46,7 @@ const REQUIRED = new Set(['ts', 'id.orig_h', 'id.resp_h']);
  * counts as 0 for duration, packets and bytes; a missing optional column too, with a warning. A line must have as
  * many fields as `#fields` names, and every value must be in its field's domain (record-domains.ts): anything else
  * is a counted, located skip. Durations are read as whole microseconds. Written by hand because splitting lines into
- * strings costs ~4x the inflate time (see README, "Speed").
+ * strings costs ~4x the inflate time (see docs/speed.md).
  */
 export class ZeekTsvReader {
   private sep = 9;
