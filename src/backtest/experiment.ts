@@ -1,162 +1,48 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import { type ZodError, z } from 'zod';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
 import { getMetric, metricNames } from '../metrics/index.js';
-import { getModel, loadedModelModule, loadModelModules } from '../models/index.js';
-import { isDay } from '../util/dates.js';
+import { getModel } from '../models/index.js';
 import { unknownNameMessage } from '../util/did-you-mean.js';
 import { UsageError } from '../util/errors.js';
+import {
+  type Budget,
+  budgetLabel,
+  daySchema,
+  type ExperimentCommon,
+  evaluationShape,
+  experimentHeadShape,
+  experimentModules,
+  isMatchedBudget,
+  modelEntrySchema,
+  parseOrFail,
+  readExperimentFile,
+  withCommonKeys,
+} from './experiment-common.js';
 
-/**
- * A budget matched to another model's list (issue 10): each day, K = Math.round(share × the size of the natural list
- * of the model labelled `sizeOf` that day, after the allowlist). K = 0 gives an empty list.
- */
-export interface MatchedBudget {
-  /** The label of a model of the same experiment. */
-  sizeOf: string;
-  /** A multiple of that size, > 0. @default 1 */
-  share: number;
-}
-
-/** A budget that needs no other model: keep the top K, or `natural`: the model's own list rule. */
-export type CutBudget = number | 'natural';
-
-/**
- * A budget: keep the top K, `natural`: the model's own list rule (AIP's threshold and minimum), or a matched budget:
- * the top K where K is a share of another model's natural list size that day.
- */
-export type Budget = CutBudget | MatchedBudget;
-
-/** Whether a budget is matched to another model's list. */
-export function isMatchedBudget(budget: Budget): budget is MatchedBudget {
-  return typeof budget === 'object' && budget !== null;
-}
+// The shared keys are defined once, in experiment-common.ts; these are the public API's part of them.
+export {
+  type Budget,
+  bootstrapSchema,
+  budgetLabel,
+  type CutBudget,
+  datasetSchema,
+  daySchema,
+  type ExperimentCommon,
+  type ExperimentModule,
+  evaluationShape,
+  experimentHeadShape,
+  experimentIdSchema,
+  experimentModules,
+  formatSchemaIssues,
+  isMatchedBudget,
+  loadExperimentModules,
+  type MatchedBudget,
+  modelEntrySchema,
+  readExperimentData,
+  type SynthDatasetSpec,
+} from './experiment-common.js';
 
 export const DEFAULT_BUDGETS: readonly Budget[] = [100, 1000, 5000, 10000, 'natural'];
-
-/** A `YYYY-MM-DD` date (shared with the tuning experiment's schema). */
-export const daySchema = z.string().refine(isDay, { message: 'expected a date YYYY-MM-DD' });
-const day = daySchema;
-
-const synthSchema = z
-  .object({
-    days: z.number().int().min(2).max(3660),
-    attackersPerDay: z.number().int().min(1).max(10_000_000),
-    honeypots: z.number().int().min(2).max(200).optional(),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-    startDate: day.optional(),
-    meanFlowsPerAttacker: z.number().positive().optional(),
-    /** Share of attackers that hit more than their home honeypot (sensor): a dataset with sensors (docs/sensors.md). */
-    sensorOverlap: z.number().min(0).max(1).optional(),
-  })
-  .strict();
-
-export type SynthDatasetSpec = z.infer<typeof synthSchema>;
-
-/** `dataset`: a folder, or `{synth: {...}}` (shared with the tuning experiment's schema). */
-export const datasetSchema = z.union([z.string().min(1), z.object({ synth: synthSchema }).strict()]);
-
-/** `id`: names the results folder. */
-export const experimentIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only (it names a folder)');
-
-/** One entry of `models`: a registered model, its params and its label in the result files. */
-export const modelEntrySchema = z
-  .object({
-    name: z.string(),
-    label: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._+=-]*$/, 'letters, digits and . _ + = - only')
-      .optional(),
-    params: z.record(z.unknown()).optional(),
-  })
-  .strict();
-
-/** `bootstrap`: resamples and level of the confidence intervals. */
-export const bootstrapSchema = z
-  .object({
-    resamples: z.number().int().min(100).max(100_000).optional(),
-    level: z.number().gt(0).lt(1).optional(),
-  })
-  .strict();
-
-/** The keys that name an experiment and its data, shared by a backtest and a tuning experiment. */
-export const experimentHeadShape = {
-  id: experimentIdSchema,
-  version: z.number().int().min(1),
-  description: z.string().optional(),
-  dataset: datasetSchema,
-  /** Modules (paths from the experiment file's folder) that register models: loaded before the models are named. */
-  module: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-};
-
-/** A module an experiment loaded: the code it ran, recorded in the manifest. */
-export interface ExperimentModule {
-  /** Absolute path. */
-  path: string;
-  sha256: string;
-  /** The models it registered. */
-  models: string[];
-}
-
-function modulePaths(module: string | string[] | undefined): string[] {
-  return module === undefined ? [] : typeof module === 'string' ? [module] : module;
-}
-
-/**
- * Loads the modules an experiment's data names (`module`: a path or a list, from `baseDir`), so that its models can be
- * resolved: what readExperiment and readTuneExperiment do before validating. Each module is loaded once per process.
- */
-export async function loadExperimentModules(data: unknown, source: string, baseDir: string): Promise<void> {
-  if (typeof data !== 'object' || data === null || !('module' in data)) return;
-  const module = (data as { module: unknown }).module;
-  const parsed = experimentHeadShape.module.safeParse(module);
-  if (!parsed.success) throw new UsageError(formatSchemaIssues(`${source}: module`, parsed.error));
-  await loadModelModules(modulePaths(parsed.data), baseDir, `${source}: module`);
-}
-
-/** The loaded modules of an experiment's `module` key; a module not loaded yet is a UsageError that says how. */
-export function experimentModules(
-  module: string | string[] | undefined,
-  source: string,
-  baseDir: string,
-): ExperimentModule[] {
-  return modulePaths(module).map((p, i, all) => {
-    const path = isAbsolute(p) ? p : resolve(baseDir, p);
-    const loaded = loadedModelModule(path);
-    if (loaded === undefined)
-      throw new UsageError(
-        `${source}: module${all.length > 1 ? `[${i}]` : ''}: ${path} is not loaded (readExperiment and readTuneExperiment load it; from the API, await loadModelModules first)`,
-      );
-    return { path, sha256: loaded.sha256, models: [...loaded.models] };
-  });
-}
-
-/** The keys a backtest and a tuning experiment share: how lists are cut, scored and summarised. */
-export const evaluationShape = {
-  budgets: z
-    .array(
-      z.union([
-        z.number().int().min(1),
-        z.literal('natural'),
-        z
-          .object({
-            sizeOf: z.string().min(1),
-            share: z.number().positive().finite().default(1),
-          })
-          .strict(),
-      ]),
-    )
-    .min(1)
-    .optional(),
-  metrics: z.array(z.string()).min(1).optional(),
-  horizons: z.array(z.number().int().min(0).max(365)).min(1).optional(),
-  seed: z.number().int().min(0).max(0xffffffff).optional(),
-  bootstrap: bootstrapSchema.optional(),
-  allowlist: z.string().optional(),
-};
 
 /** A list of sensor names (the dataset's `sensors`): at least one, none twice. */
 const sensorListSchema = z
@@ -177,8 +63,8 @@ const truthSchema = z
 const experimentSchema = z
   .object({
     ...experimentHeadShape,
-    from: day,
-    to: day,
+    from: daySchema,
+    to: daySchema,
     models: z.array(modelEntrySchema).min(1),
     ...evaluationShape,
     sensors: sensorListSchema.optional(),
@@ -197,24 +83,10 @@ export interface ExperimentModel {
 }
 
 /** An experiment with every default filled and every name checked (what manifest.json records). */
-export interface Experiment {
-  id: string;
-  version: number;
-  description?: string;
-  /** A dataset folder (resolved to an absolute path), or a synthetic dataset made on first use. */
-  dataset: string | { synth: SynthDatasetSpec };
+export interface Experiment extends ExperimentCommon {
   from: string;
   to: string;
   models: ExperimentModel[];
-  budgets: Budget[];
-  metrics: string[];
-  /** Target-day offsets: 0 scores D's list against D's attackers; h > 0 against D+h's. Always includes 0. */
-  horizons: number[];
-  seed: number;
-  bootstrap: { resamples: number; level: number };
-  allowlist?: string;
-  /** Modules that registered models for it (their code runs: the sha256 of each is recorded). */
-  modules?: ExperimentModule[];
   /** The sensors whose day tables build the lists, ascending (docs/sensors.md). @default the dataset's own tables */
   sensors?: string[];
   /**
@@ -225,30 +97,12 @@ export interface Experiment {
   truth?: { sensors?: string[]; leaveOneSensorOut?: true };
 }
 
-/** A schema's issues as one line that names each bad key: `exp.json: models[0].name: Required; from: …`. */
-export function formatSchemaIssues(source: string, error: ZodError): string {
-  const lines = error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
-    const where = path === '' ? '' : `${path.replace(/^\./, '')}: `;
-    if (issue.code === 'unrecognized_keys')
-      return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-    if (issue.code === 'invalid_union') {
-      const inner = issue.unionErrors.flatMap((e) => e.issues.map((i) => i.message));
-      return `${where}${[...new Set(inner)].join(' or ')}`;
-    }
-    return `${where}${issue.message}`;
-  });
-  return `${source}: ${lines.join('; ')}`;
-}
-
 /**
  * Validates an experiment and fills its defaults: params by each model's schema, metric names by the registry.
  * `baseDir` resolves a relative dataset or allowlist path (the experiment file's folder).
  */
 export function resolveExperiment(input: unknown, source = 'experiment', baseDir = '.'): Experiment {
-  const parsed = experimentSchema.safeParse(input);
-  if (!parsed.success) throw new UsageError(formatSchemaIssues(source, parsed.error));
-  const e = parsed.data;
+  const e = parseOrFail(experimentSchema, input, source);
   if (e.from > e.to) throw new UsageError(`${source}: from (${e.from}) is after to (${e.to})`);
   const modules = experimentModules(e.module, source, baseDir);
   const labels = new Set<string>();
@@ -303,22 +157,20 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
   });
   const horizons = [...new Set([0, ...(e.horizons ?? [0])])].sort((a, b) => a - b);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const out: Experiment = {
+  const common: ExperimentCommon = {
     id: e.id,
     version: e.version,
+    description: e.description,
     dataset: typeof e.dataset === 'string' ? abs(e.dataset) : e.dataset,
-    from: e.from,
-    to: e.to,
-    models,
     budgets,
     metrics,
     horizons,
     seed: e.seed ?? 0,
     bootstrap: { resamples: e.bootstrap?.resamples ?? 2000, level: e.bootstrap?.level ?? 0.95 },
+    allowlist: e.allowlist === undefined ? undefined : abs(e.allowlist),
+    modules: modules.length > 0 ? modules : undefined,
   };
-  if (e.description !== undefined) out.description = e.description;
-  if (e.allowlist !== undefined) out.allowlist = abs(e.allowlist);
-  if (modules.length > 0) out.modules = modules;
+  const out: Experiment = withCommonKeys(common, { from: e.from, to: e.to, models });
   if (e.sensors !== undefined) out.sensors = [...e.sensors].sort();
   const truth: NonNullable<Experiment['truth']> = {};
   if (e.truth?.sensors !== undefined) truth.sensors = [...e.truth.sensors].sort();
@@ -327,52 +179,7 @@ export function resolveExperiment(input: unknown, source = 'experiment', baseDir
   return out;
 }
 
-/** The data of a JSON (`.json`) or YAML (`.yaml`, `.yml`) experiment file, not yet validated. */
-export async function readExperimentData(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `cannot read experiment ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
-  let data: unknown;
-  try {
-    data = /\.ya?ml$/i.test(path) ? strictYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(
-      `${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
-    );
-  }
-  return data;
-}
-
-/**
- * YAML text as data, with the parser's warnings (an unknown directive or tag, which YAML reads past) as errors: an
- * experiment file that YAML only half understands is a mistake, not something to print and go on with.
- */
-function strictYaml(text: string): unknown {
-  const doc = parseDocument(text, { logLevel: 'silent' });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem !== undefined) throw new Error(problem.message.split('\n')[0]);
-  return doc.toJS();
-}
-
 /** Reads an experiment file: JSON (`.json`) or YAML (`.yaml`, `.yml`); relative paths inside are from its folder. */
 export async function readExperiment(path: string): Promise<Experiment> {
-  const data = await readExperimentData(path);
-  const baseDir = dirname(resolve(path));
-  await loadExperimentModules(data, path, baseDir);
-  return resolveExperiment(data, path, baseDir);
-}
-
-/**
- * The name of a budget in the result files: `100`, `natural`, `size(Alpha)` (a matched budget of share 1) or
- * `0.25*size(Alpha7)`.
- */
-export function budgetLabel(budget: Budget): string {
-  if (!isMatchedBudget(budget)) return String(budget);
-  const size = `size(${budget.sizeOf})`;
-  return budget.share === 1 ? size : `${budget.share}*${size}`;
+  return readExperimentFile(path, resolveExperiment);
 }

@@ -4,9 +4,9 @@ import type { WrittenResults } from '../results/run-folder.js';
 import { dayRange } from '../util/dates.js';
 import { DataError } from '../util/errors.js';
 import { analyzeRun } from './analyze.js';
-import type { BacktestRun, BacktestTimings } from './backtest.js';
+import type { BacktestRun } from './backtest.js';
 import { budgetLabel } from './experiment.js';
-import { decodeValue, replayWarnings } from './shard.js';
+import { decodeValue, type PartialHeader, replayWarnings } from './shard.js';
 import type { BacktestPartial } from './shard-backtest.js';
 import { writeResults } from './write-results.js';
 
@@ -17,11 +17,14 @@ export interface MergeOptions {
   command?: string[];
 }
 
-/** Facts every shard computes for the whole run: shards that disagree on one were not run on the same data. */
-function sameEverywhere(
-  partials: BacktestPartial[],
+/**
+ * Facts every shard computes for the whole run (partials in shard order): shards that disagree on one were not run on
+ * the same data.
+ */
+export function sameEverywhere<P extends PartialHeader>(
+  partials: P[],
   what: string,
-  pick: (p: BacktestPartial) => unknown,
+  pick: (p: P) => unknown,
 ): void {
   const want = JSON.stringify(pick(partials[0]!));
   for (const p of partials.slice(1))
@@ -29,6 +32,39 @@ function sameEverywhere(
       throw new DataError(
         `shards ${partials[0]!.shard.index}/${p.shard.count} and ${p.shard.index}/${p.shard.count} of ${p.experimentId} disagree on ${what}: were they run on the same dataset?`,
       );
+}
+
+/**
+ * The manifest's `merged` of a run merged from shards (of a backtest or a tuning run): how many, what its timings are,
+ * and for each shard its `units` (and whatever else `own` gives), provenance and timings.
+ */
+export function mergedRecord<P extends PartialHeader & { timings: unknown }>(
+  partials: P[],
+  timingsAre: string,
+  own: (p: P) => Record<string, unknown>,
+) {
+  return {
+    shards: partials.length,
+    timingsAre,
+    from: partials.map((p) => ({
+      shard: `${p.shard.index}/${p.shard.count}`,
+      ...own(p),
+      git: p.git,
+      startedAt: p.startedAt,
+      command: p.command,
+      timings: p.timings,
+    })),
+  };
+}
+
+/** The named timings of the shards, each summed over them (compute time, not wall time), in the order named. */
+export function summedTimings<K extends string>(
+  partials: { timings: Record<K, number> }[],
+  keys: readonly K[],
+): Record<K, number> {
+  const sums = {} as Record<K, number>;
+  for (const k of keys) sums[k] = partials.reduce((s: number, p) => s + p.timings[k], 0);
+  return sums;
 }
 
 /**
@@ -83,7 +119,6 @@ export async function mergeBacktestPartials(
   const rankMs: Record<string, number> = {};
   for (const m of experiment.models) rankMs[m.label] = 0;
   for (const p of partials) for (const [k, v] of Object.entries(p.timings.rankMs)) rankMs[k]! += v;
-  const sum = (pick: (t: BacktestTimings) => number) => partials.reduce((s, p) => s + pick(p.timings), 0);
   const run: BacktestRun = {
     experiment,
     days,
@@ -93,10 +128,7 @@ export async function mergeBacktestPartials(
     rows: keyed.map((k) => k.row),
     warnings: replayWarnings(partials.flatMap((p) => p.warnings)),
     timings: {
-      totalMs: sum((t) => t.totalMs),
-      foldMs: sum((t) => t.foldMs),
-      truthMs: sum((t) => t.truthMs),
-      scoreMs: sum((t) => t.scoreMs),
+      ...summedTimings(partials, ['totalMs', 'foldMs', 'truthMs', 'scoreMs']),
       rankMs,
     },
     knownIps: head.knownIps,
@@ -112,19 +144,10 @@ export async function mergeBacktestPartials(
       startedAt,
       analysisMs,
       ...(options.command ? { command: options.command } : {}),
-      merged: {
-        shards: partials.length,
-        timingsAre: 'summed over the shards',
-        from: partials.map((p) => ({
-          shard: `${p.shard.index}/${p.shard.count}`,
-          units: p.unitLabels.map(([m, b]) => `${m} @ ${b}`),
-          rankedModels: p.rankedModels,
-          git: p.git,
-          startedAt: p.startedAt,
-          command: p.command,
-          timings: p.timings,
-        })),
-      },
+      merged: mergedRecord(partials, 'summed over the shards', (p) => ({
+        units: p.unitLabels.map(([m, b]) => `${m} @ ${b}`),
+        rankedModels: p.rankedModels,
+      })),
     });
   return result;
 }

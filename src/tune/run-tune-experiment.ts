@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { type DatasetSourceOptions, openExperimentDataset } from '../backtest/dataset-source.js';
+import type { DatasetSourceOptions } from '../backtest/dataset-source.js';
 import type { Dataset } from '../days/dataset.js';
 import type { WrittenResults } from '../results/run-folder.js';
 import { checkOutputFolder } from '../util/output-path.js';
 import { type RunTuneOptions, runTune, type TuneRun } from './run-tune.js';
-import { type TuneExperiment, testWindowExperiment } from './tune-experiment.js';
-import { writeTuneResults } from './tune-results.js';
+import type { TuneExperiment } from './tune-experiment.js';
+import { openTuneDataset, tuneExperimentResult } from './tune-io.js';
 
 export interface RunTuneExperimentOptions extends DatasetSourceOptions {
   /** Results root: the run is written to `<out>/<id>/<UTC timestamp>/`. Without it nothing is written. */
@@ -31,21 +31,11 @@ export async function runTuneExperiment(
   // Before the run, not after it: a results folder that cannot be written fails in a moment (issue 12).
   if (options.out !== undefined)
     await checkOutputFolder(join(options.out, experiment.id), { flag: 'out', purpose: 'the results' });
-  // The test window's experiment names the same dataset: open it as a backtest would.
-  const dataset = await openExperimentDataset(
-    testWindowExperiment(experiment, experiment.model.params),
-    options,
-  );
+  const dataset = await openTuneDataset(experiment, options);
   const run = await runTune(
     experiment,
     dataset,
     options.onProgress ? { onProgress: options.onProgress } : {},
   );
-  const result: TuneExperimentResult = { run, dataset };
-  if (options.out !== undefined)
-    result.written = await writeTuneResults(options.out, run, dataset, {
-      startedAt,
-      ...(options.command ? { command: options.command } : {}),
-    });
-  return result;
+  return tuneExperimentResult(run, dataset, options, { startedAt });
 }

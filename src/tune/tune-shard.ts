@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { type DatasetSourceOptions, openExperimentDataset } from '../backtest/dataset-source.js';
+import type { DatasetSourceOptions } from '../backtest/dataset-source.js';
+import { mergedRecord, sameEverywhere, summedTimings } from '../backtest/merge-backtest.js';
 import {
   decodeValue,
   encodeValue,
@@ -14,7 +15,6 @@ import {
   writePartial,
 } from '../backtest/shard.js';
 import { resultsDataset } from '../backtest/write-results.js';
-import type { Dataset } from '../days/dataset.js';
 import { provenance, type ResultsDataset } from '../results/manifest.js';
 import type { SkippedTarget } from '../results/rows.js';
 import { dayRange } from '../util/dates.js';
@@ -29,8 +29,8 @@ import {
   tuneWindowDays,
 } from './run-tune.js';
 import type { TuneExperimentResult } from './run-tune-experiment.js';
-import { type TuneExperiment, testWindowExperiment } from './tune-experiment.js';
-import { writeTuneResults } from './tune-results.js';
+import type { TuneExperiment } from './tune-experiment.js';
+import { openTuneDataset, tuneExperimentResult } from './tune-io.js';
 
 /**
  * A tune shard's result file (`aiplab tune --shard i/N`): the objective of its configs × folds on the tuning days it
@@ -105,10 +105,7 @@ export async function runTuneShard(
   // Config nc is the default: scored everywhere, its warnings kept by shard 1.
   const owns = (c: number, d: number) =>
     c === nc ? shard.index === 1 : firstFold[d]! >= 0 && mine(c, firstFold[d]!);
-  const dataset = await openExperimentDataset(
-    testWindowExperiment(experiment, experiment.model.params),
-    options,
-  );
+  const dataset = await openTuneDataset(experiment, options);
   const log = new WarningLog();
   const scoring = await scoreTuneWindows(experiment, dataset, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -168,23 +165,13 @@ export async function mergeTunePartials(
   const startedAt = new Date();
   const head = partials[0]!;
   const experiment = head.experiment;
-  const same = (what: string, pick: (p: TunePartial) => unknown) => {
-    const want = JSON.stringify(pick(head));
-    for (const p of partials.slice(1))
-      if (JSON.stringify(pick(p)) !== want)
-        throw new DataError(
-          `shards 1/${p.shard.count} and ${p.shard.index}/${p.shard.count} of ${p.experimentId} disagree on ${what}: were they run on the same dataset?`,
-        );
-  };
+  const same = (what: string, pick: (p: TunePartial) => unknown) => sameEverywhere(partials, what, pick);
   same('the dataset fingerprint', (p) => p.dataset.fingerprint);
   same('the tuning days scored', (p) => [p.tuneDays, p.scoredTuneDays, p.skippedTuneDays]);
   same("the defaults' scores", (p) => p.defaultValues);
   same('the configs', (p) => [p.configs, p.generalPathConfigs, p.fastPath]);
 
-  const dataset: Dataset = await openExperimentDataset(
-    testWindowExperiment(experiment, experiment.model.params),
-    options,
-  );
+  const dataset = await openTuneDataset(experiment, options);
   const fingerprint = (await resultsDataset(dataset)).fingerprint;
   if (fingerprint !== head.dataset.fingerprint)
     throw new DataError(
@@ -223,7 +210,6 @@ export async function mergeTunePartials(
     return v;
   });
   values.push(Float64Array.from(head.defaultValues, decodeValue));
-  const sum = (pick: (t: TuneTimings) => number) => partials.reduce((s, p) => s + pick(p.timings), 0);
   const scoring: TuneScoring = {
     experiment,
     configs,
@@ -238,10 +224,7 @@ export async function mergeTunePartials(
     fastPath: head.fastPath,
     warnings: replayWarnings(partials.flatMap((p) => p.warnings)),
     timings: {
-      totalMs: sum((t) => t.totalMs),
-      foldMs: sum((t) => t.foldMs),
-      prepareMs: sum((t) => t.prepareMs),
-      configMs: sum((t) => t.configMs),
+      ...summedTimings(partials, ['totalMs', 'foldMs', 'prepareMs', 'configMs']),
       testMs: 0,
       analysisMs: 0,
     },
@@ -251,23 +234,14 @@ export async function mergeTunePartials(
     dataset,
     options.onProgress ? { onProgress: options.onProgress } : {},
   );
-  const result: TuneExperimentResult = { run, dataset };
-  if (options.out !== undefined)
-    result.written = await writeTuneResults(options.out, run, dataset, {
-      startedAt,
-      ...(options.command ? { command: options.command } : {}),
-      merged: {
-        shards: partials.length,
-        timingsAre: 'tuning timings summed over the shards; the test windows run by the merge',
-        from: partials.map((p) => ({
-          shard: `${p.shard.index}/${p.shard.count}`,
-          units: { start: p.units.start, end: p.units.end, of: p.units.total, unitIs: 'config × fold' },
-          git: p.git,
-          startedAt: p.startedAt,
-          command: p.command,
-          timings: p.timings,
-        })),
-      },
-    });
-  return result;
+  return tuneExperimentResult(run, dataset, options, {
+    startedAt,
+    merged: mergedRecord(
+      partials,
+      'tuning timings summed over the shards; the test windows run by the merge',
+      (p) => ({
+        units: { start: p.units.start, end: p.units.end, of: p.units.total, unitIs: 'config × fold' },
+      }),
+    ),
+  });
 }
