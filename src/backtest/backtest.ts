@@ -289,7 +289,7 @@ export async function runBacktest(
           horizons.forEach((h, hi) => {
             const truth = truths[hi];
             if (!truth) return;
-            const facts: ListEvaluation = evaluateList(list, truth, k);
+            const facts: ListEvaluation = evaluateList(list, truth, natural ? 'natural' : k);
             if (h === 0) Object.assign(facts, history);
             if (h === 0 && asnGroups) facts.asnGroups = asnGroups;
             for (const metric of metrics) {

@@ -5,9 +5,12 @@ import { discount, type Truth } from './truth.js';
 
 /**
  * The facts of a list against a truth that do not depend on earlier lists (all but churn and latency, left NaN); the
- * cross-sensor facts from `truth.here` when set.
+ * cross-sensor facts from `truth.here` when set. `budget`: the K the list was cut to, or 'natural' for the model's own
+ * list (K is then its size, and the facts say it is natural).
  */
-export function evaluateList(list: RankedList, truth: Truth, k: number): ListEvaluation {
+export function evaluateList(list: RankedList, truth: Truth, budget: number | 'natural'): ListEvaluation {
+  const natural = budget === 'natural';
+  const k = natural ? list.ids.length : budget;
   const { rowById, table, relevance } = truth;
   let tp = 0;
   let flows = 0;
@@ -49,6 +52,7 @@ export function evaluateList(list: RankedList, truth: Truth, k: number): ListEva
   return {
     size: list.ids.length,
     k,
+    natural,
     positives: truth.positives,
     tp,
     returningPositives: truth.returningPositives,

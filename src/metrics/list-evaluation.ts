@@ -8,6 +8,11 @@ export interface ListEvaluation {
   size: number;
   /** The budget K the list was cut to; for the natural list (the model's own rule), its size. */
   k: number;
+  /**
+   * Whether this is the model's natural list (its own rule, cut to no budget): then `k` is only its size, not a budget,
+   * and a metric defined for a list cut to K (recall_at_k) is undefined.
+   */
+  natural: boolean;
   /** Attackers of the target day (P). */
   positives: number;
   /** Listed attackers. */

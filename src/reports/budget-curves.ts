@@ -1,3 +1,4 @@
+import * as aq from 'arquero';
 import { SET_CUT_MARK } from '../backtest/set-cuts.js';
 import {
   budgetOrder,
@@ -5,21 +6,36 @@ import {
   CONFIG,
   chartModelName,
   ciPercent,
+  coincidingNote,
   HEIGHT,
   matchedBudgetOf,
-  modelColor,
+  modelStyles,
   SCHEMA,
   setCutNote,
   WIDTH,
 } from './chart-common.js';
+import { chartTables, coincidingModels } from './chart-tables.js';
 import type { VegaLiteSpec } from './render.js';
 
 /** Options of {@link budgetCurves}. */
 export interface BudgetCurvesOptions {
-  /** Metric name as in summary.csv, e.g. precision_at_k, recall_at_k or coverage_flows. */
+  /**
+   * Metric name as in summary.csv, e.g. precision_at_k, recall or coverage_flows. recall_at_k is defined only for a
+   * list cut to K: its chart has no natural list.
+   */
   metric: string;
   /** Chart title. @default '<metric> against list size' */
   title?: string;
+}
+
+/** The summary.csv columns the chart reads (an arquero row of results/tables.ts). */
+interface SummaryColumns {
+  model: string;
+  budget: string;
+  metric: string;
+  mean: number;
+  ci_low: number;
+  ci_high: number;
 }
 
 /** One point of a budget curve: a model's mean over the days at one budget, with its bootstrap CI. */
@@ -34,42 +50,65 @@ interface CurvePoint {
   list: string;
 }
 
+/** A metric defined only for a list cut to a budget K: a natural list has no point on its chart. */
+const BUDGET_ONLY_METRICS = new Set(['recall_at_k']);
+
 /**
  * A metric against list size, a line per model (DESIGN §5 budget metrics): the mean over days at each numeric budget
- * K (x = K, log scale) with its bootstrap CI. The natural list has no K of its own, so it is a separate diamond at
- * the model's mean natural list size rather than a point on the line (joining it would draw a curve through a
- * different kind of list). A matched budget (`size(Alpha)`) has a K of its own each day, so it has no place on a K
- * axis: it is left out here (the subtitle says so) and shown in the tables and the over-time charts. A set model is
- * marked † in the legend: its line is made of cuts of a set list. Undefined when the metric is not in summary.csv or
- * has no defined mean.
+ * K (x = K, log scale) with its bootstrap CI. Each model has its own colour, dash pattern and marker shape (the
+ * subtitle names models whose points coincide). The natural list has no K of its own: it is a large open marker
+ * labelled "natural" at the model's mean natural list size, not a point on the line (joining it would draw a curve
+ * through a different kind of list), and never a point at a K it was not cut to. A metric defined only for a list cut
+ * to K (recall_at_k) has no natural point at all: old results folders may still hold a value there (TP / min(size, P),
+ * the list's precision when it is shorter than the day's attackers). A matched budget (`size(Alpha)`) has a K of its
+ * own each day, so it has no place on a K axis: it is left out here (the subtitle says so) and shown in the tables and
+ * the over-time charts. A set model is marked † in the legend: its line is made of cuts of a set list. Undefined when
+ * the metric is not in summary.csv or has no defined mean.
  */
 export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions): VegaLiteSpec | undefined {
   const { metric, title = `${metric} against list size` } = options;
   const budgets = new Set(budgetOrder(results));
-  const naturalSize = new Map(
-    results.summary
-      .filter((s) => s.metric === 'size' && s.budget === 'natural' && Number.isFinite(s.mean) && s.mean > 0)
-      .map((s) => [s.model, s.mean]),
-  );
-  const points: CurvePoint[] = [];
   // A set model's line points are cuts of its set; with no numeric budget there is no line, and nothing to mark.
   const numeric = [...budgets].some((b) => b !== 'natural' && !matchedBudgetOf(b));
   const name = (model: string) => (numeric ? chartModelName(results, model, undefined) : model);
-  for (const s of results.summary) {
-    if (s.metric !== metric || !budgets.has(s.budget) || Number.isNaN(s.mean)) continue;
-    if (matchedBudgetOf(s.budget)) continue;
+  const budgetOnly = BUDGET_ONLY_METRICS.has(metric);
+  const summary = chartTables(results).summary;
+  // Each model's mean natural list size: where its natural point stands.
+  const naturalSizes = summary
+    .filter(
+      aq.escape(
+        (d: SummaryColumns) =>
+          d.metric === 'size' && d.budget === 'natural' && Number.isFinite(d.mean) && d.mean > 0,
+      ),
+    )
+    .select('model', { mean: 'natural_size' });
+  const rows = summary
+    .filter(
+      aq.escape(
+        (d: SummaryColumns) =>
+          d.metric === metric &&
+          budgets.has(d.budget) &&
+          !Number.isNaN(d.mean) &&
+          !matchedBudgetOf(d.budget) &&
+          !(budgetOnly && d.budget === 'natural'),
+      ),
+    )
+    .lookup(naturalSizes, 'model', 'natural_size')
+    .objects() as (SummaryColumns & { natural_size?: number })[];
+  const points: CurvePoint[] = [];
+  for (const s of rows) {
     const natural = s.budget === 'natural';
-    const size = natural ? naturalSize.get(s.model) : Number(s.budget);
+    const size = natural ? s.natural_size : Number(s.budget);
     // A natural list without a known size (size not computed, or always empty) has no place on the x axis.
     if (size === undefined) continue;
-    const ci = Number.isFinite(s.ciLow) && Number.isFinite(s.ciHigh);
+    const ci = Number.isFinite(s.ci_low) && Number.isFinite(s.ci_high);
     points.push({
       model: name(s.model),
       budget: s.budget,
       size,
       mean: s.mean,
-      ciLow: ci ? s.ciLow : null,
-      ciHigh: ci ? s.ciHigh : null,
+      ciLow: ci ? s.ci_low : null,
+      ciHigh: ci ? s.ci_high : null,
       list: natural ? 'natural list' : 'budget K',
     });
   }
@@ -84,13 +123,7 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
     axis: { format: '~s', grid: true },
   } as const;
   const y = { field: 'mean', type: 'quantitative', title: `${metric} (mean over days)` } as const;
-  const color = modelColor(results, name);
-  const shape = {
-    field: 'list',
-    type: 'nominal',
-    title: 'list',
-    scale: { domain: ['budget K', 'natural list'], range: ['circle', 'diamond'] },
-  } as const;
+  const { color, strokeDash, shape } = modelStyles(results, name);
   const withCi = points.filter((p) => p.ciLow !== null);
   const layer: unknown[] = [];
   if (withCi.length > 0)
@@ -104,21 +137,39 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
       {
         data: { values: curve },
         mark: { type: 'line', strokeWidth: 1.8 },
-        encoding: { x, y, color },
+        encoding: { x, y, color, strokeDash },
       },
       {
         data: { values: curve },
-        mark: { type: 'point', filled: true, size: 40, opacity: 1 },
+        mark: { type: 'point', filled: false, size: 45, strokeWidth: 1.5, opacity: 1 },
         encoding: { x, y, color, shape },
       },
     );
   if (natural.length > 0)
-    layer.push({
-      data: { values: natural },
-      mark: { type: 'point', filled: true, size: 110, opacity: 1, stroke: '#333', strokeWidth: 0.8 },
-      encoding: { x, y, color, shape },
-    });
-  const lines = [`mean over days with its ${ciPercent(results)}% bootstrap CI; one line per model`];
+    layer.push(
+      {
+        data: { values: natural },
+        mark: { type: 'point', filled: false, size: 170, strokeWidth: 2.4, opacity: 1 },
+        encoding: { x, y, color, shape },
+      },
+      {
+        // A fixed colour: a text mark's colour would fill the legend's symbols, hiding their dash.
+        data: { values: natural },
+        mark: { type: 'text', dy: -14, fontSize: 10, color: '#333' },
+        encoding: { x, y, text: { value: 'natural' } },
+      },
+    );
+  const lines = [
+    `mean over days with its ${ciPercent(results)}% bootstrap CI; one line per model through its budgets K`,
+  ];
+  if (natural.length > 0)
+    lines.push(
+      "large open markers labelled 'natural': the model's natural list (its own rule, no K) at its mean size over days",
+    );
+  if (budgetOnly && budgets.has('natural'))
+    lines.push(
+      `${metric} is undefined for a natural list (it has no K): see the recall chart for those lists`,
+    );
   if ([...budgets].some((b) => matchedBudgetOf(b)))
     lines.push(
       'matched budgets (size(…)) change K by day: they are in the tables and over-time charts, not here',
@@ -126,8 +177,10 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
   if (numeric && setCutNote(results, undefined))
     lines.push(
       `${SET_CUT_MARK} a set model's line is made of cuts of its set list (members ordered by last seen, days active,`,
-      'flows, IP — not a ranking); its diamond is the set itself',
+      "flows, IP — not a ranking); its 'natural' marker is the set itself",
     );
+  const same = coincidingModels(points.map((p) => ({ model: p.model, key: p.budget, value: p.mean })));
+  if (same.length > 0) lines.push(coincidingNote(same));
   return {
     $schema: SCHEMA,
     title: {

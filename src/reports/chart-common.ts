@@ -4,7 +4,6 @@
 import { budgetLabel } from '../backtest/experiment.js';
 import { markSetCut, SET_CUT_NOTE } from '../backtest/set-cuts.js';
 import type { ResultsFolder } from '../results/read-results-folder.js';
-import type { PerDayRow } from '../results/rows.js';
 
 /** The results a chart is built from: a results folder read back, or the same shape built in memory. */
 export type ChartResults = Pick<ResultsFolder, 'manifest' | 'perDay' | 'summary' | 'comparisons'>;
@@ -34,6 +33,9 @@ export const CONFIG = {
     titleFontWeight: 'normal',
     labelLimit: 260,
     symbolOpacity: 1,
+    // Open markers drawn with the model's dash: the legend shows colour, dash and shape together.
+    symbolSize: 120,
+    symbolStrokeWidth: 1.6,
   },
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: '#ccc' },
@@ -94,17 +96,79 @@ export function metricAt(metric: string, horizon: number): string {
   return horizon === 0 ? metric : `${metric}_h${horizon}`;
 }
 
+/** Colours of models, in the experiment's order (vega's tableau10). */
+export const MODEL_COLORS = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+  '#bab0ac',
+] as const;
+
+/** Dash patterns of model lines (SVG dash arrays, in pixels), in the experiment's order: solid first. */
+export const MODEL_DASHES: readonly (readonly number[])[] = [
+  [1, 0],
+  [6, 3],
+  [2, 2],
+  [8, 3, 2, 3],
+  [12, 4],
+  [1, 3],
+  [4, 2, 1, 2, 1, 2],
+];
+
+/** Point shapes of models, in the experiment's order. */
+export const MODEL_SHAPES = [
+  'circle',
+  'square',
+  'triangle-up',
+  'diamond',
+  'cross',
+  'triangle-down',
+  'triangle-right',
+  'triangle-left',
+] as const;
+
 /**
- * The colour encoding of models. `name` renames them as the chart's data does (chartModelName: marked † where the
- * rows are cuts of a set list); the domain keeps the experiment's order, so a model keeps its colour either way.
+ * The n-th model's style: colour, dash and shape cycle with different periods (10, 7 and 8), so the first
+ * lcm(10, 7, 8) = 280 models of an experiment each have a style of their own, and the first 7 differ in all three.
  */
-export function modelColor(results: ChartResults, name: (model: string) => string = (m) => m) {
+export function modelStyle(index: number): { color: string; dash: readonly number[]; shape: string } {
   return {
-    field: 'model',
-    type: 'nominal',
-    title: 'model',
-    scale: { domain: modelOrder(results).map(name), scheme: 'tableau10' },
+    color: MODEL_COLORS[index % MODEL_COLORS.length]!,
+    dash: MODEL_DASHES[index % MODEL_DASHES.length]!,
+    shape: MODEL_SHAPES[index % MODEL_SHAPES.length]!,
+  };
+}
+
+/**
+ * The encodings that tell models apart: colour, dash pattern (lines) and point shape, each keyed by model with the
+ * experiment's order as the domain, so a model keeps its style in every chart and a line lying exactly under another
+ * still shows (a different dash) with markers of its own. `name` renames models as the chart's data does
+ * (chartModelName: marked † where the rows are cuts of a set list). The three share field and title, so vega-lite
+ * draws one legend whose symbols carry all three.
+ */
+export function modelStyles(results: ChartResults, name: (model: string) => string = (m) => m) {
+  const models = modelOrder(results);
+  const domain = models.map(name);
+  const styles = models.map((_, i) => modelStyle(i));
+  const channel = { field: 'model', type: 'nominal', title: 'model' } as const;
+  return {
+    color: { ...channel, scale: { domain, range: styles.map((s) => s.color) } },
+    strokeDash: { ...channel, scale: { domain, range: styles.map((s) => [...s.dash]) } },
+    shape: { ...channel, scale: { domain, range: styles.map((s) => s.shape) } },
   } as const;
+}
+
+/** The subtitle line naming models whose lines or points coincide everywhere (groups from coincidingModels). */
+export function coincidingNote(groups: readonly (readonly string[])[]): string {
+  return `drawn on top of each other (the same values throughout): ${groups
+    .map((g) => g.join(' = '))
+    .join('; ')}`;
 }
 
 /** The x encoding of a day. Dates are UTC days: a local-time axis would shift them in a browser west of UTC. */
@@ -116,13 +180,6 @@ export function dayAxis(title = 'day') {
     scale: { type: 'utc' },
     axis: { format: '%b %d', labelAngle: 0, labelOverlap: true },
   } as const;
-}
-
-/** per_day rows of one metric and budget with a value: NaN marks an undefined value, which a chart leaves out. */
-export function definedRows(results: ChartResults, metric: string, budget?: string): PerDayRow[] {
-  return results.perDay.filter(
-    (r) => r.metric === metric && (budget === undefined || r.budget === budget) && !Number.isNaN(r.value),
-  );
 }
 
 /** Confidence level of the run's bootstrap intervals, as a percentage. */

@@ -1,4 +1,6 @@
-import { type ChartResults, definedRows } from './chart-common.js';
+import * as aq from 'arquero';
+import type { ChartResults } from './chart-common.js';
+import { definedPerDay } from './chart-tables.js';
 
 /** One day of the data overview. */
 export interface DataOverviewDay {
@@ -14,20 +16,20 @@ export interface DataOverviewDay {
 
 /**
  * The days of a run as the data overview shows them (DESIGN §5 oracle ceiling). The number of attackers and the
- * ceiling are the same for every model and budget, so the first defined value of a day is taken. There is no
+ * ceiling are the same for every model and budget, so any defined value of a day is taken. There is no
  * direct count of returning attackers in the results: it is attackers × ceiling (the ceiling is returning /
  * attackers), rounded to undo the float division.
  */
 export function dataOverviewDays(results: ChartResults): DataOverviewDay[] {
-  const attackers = new Map<string, number>();
-  for (const r of definedRows(results, 'attackers'))
-    if (!attackers.has(r.date)) attackers.set(r.date, r.value);
-  const ceiling = new Map<string, number>();
-  for (const r of definedRows(results, 'oracle_ceiling'))
-    if (!ceiling.has(r.date)) ceiling.set(r.date, r.value);
-  return [...attackers.keys()].sort().map((date) => {
-    const n = attackers.get(date)!;
-    const c = ceiling.get(date);
+  const perDate = (metric: string, as: string) =>
+    definedPerDay(results, metric)
+      .groupby('date')
+      .rollup({ [as]: aq.op.any('value') });
+  const days = perDate('attackers', 'attackers')
+    .lookup(perDate('oracle_ceiling', 'ceiling'), 'date', 'ceiling')
+    .orderby('date')
+    .objects() as { date: string; attackers: number; ceiling?: number }[];
+  return days.map(({ date, attackers: n, ceiling: c }) => {
     if (c === undefined) return { date, attackers: n };
     const returning = Math.round(n * c);
     return { date, attackers: n, returning, new: n - returning, oracleCeiling: c };

@@ -1,4 +1,5 @@
 import { type ChartResults, CONFIG, dayAxis, SCHEMA, WIDTH } from './chart-common.js';
+import { runDays } from './chart-tables.js';
 import { dataOverviewDays } from './data-overview-days.js';
 import type { VegaLiteSpec } from './render.js';
 
@@ -11,6 +12,9 @@ export function dataOverview(results: ChartResults): VegaLiteSpec | undefined {
   const days = dataOverviewDays(results);
   if (days.length === 0) return undefined;
   const split = days.some((d) => d.returning !== undefined);
+  const ceiling = new Map(
+    days.flatMap((d) => (d.oracleCeiling === undefined ? [] : [[d.date, d.oracleCeiling]])),
+  );
   const bars = days.flatMap((d) =>
     d.returning === undefined
       ? [{ date: d.date, kind: 'attackers', count: d.attackers }]
@@ -44,10 +48,9 @@ export function dataOverview(results: ChartResults): VegaLiteSpec | undefined {
     title: { text: 'oracle ceiling: share of the day’s attackers seen on an earlier day', fontSize: 13 },
     width: WIDTH,
     height: 140,
+    // Every day of the run, null where there is no ceiling (a missing day): the line breaks there.
     data: {
-      values: days
-        .filter((d) => d.oracleCeiling !== undefined)
-        .map((d) => ({ date: d.date, ceiling: d.oracleCeiling })),
+      values: runDays(results).map((date) => ({ date, ceiling: ceiling.get(date) ?? null })),
     },
     mark: { type: 'line', point: { size: 16 }, color: '#2a7f62', strokeWidth: 1.6 },
     encoding: {

@@ -3,15 +3,17 @@ import {
   type ChartResults,
   CONFIG,
   chartModelName,
+  coincidingNote,
   dayAxis,
-  definedRows,
   HEIGHT,
   metricAt,
-  modelColor,
+  modelOrder,
+  modelStyles,
   SCHEMA,
   setCutNote,
   WIDTH,
 } from './chart-common.js';
+import { coincidingModels, daySeries, hasLoneValue } from './chart-tables.js';
 import type { VegaLiteSpec } from './render.js';
 
 /** Options of {@link metricOverTime}. */
@@ -33,9 +35,11 @@ export interface MetricOverTimeOptions {
 }
 
 /**
- * One metric at one budget over the days of a run: a line per model (DESIGN §6). Days where the metric is undefined
- * (NaN) are left out. At a numeric or matched budget a set model's name is marked † (a cut of a set list), with the
- * footnote under the subtitle. Undefined when the run has no value of the metric (not computed, or NaN every day).
+ * One metric at one budget over the days of a run: a line per model (DESIGN §6), each model with its own colour,
+ * dash pattern and marker shape, so a line lying exactly under another still shows (the subtitle names models whose
+ * lines coincide every day). A day without a value for a model (a missing day of the data, or an undefined value)
+ * leaves a gap in its line. At a numeric or matched budget a set model's name is marked † (a cut of a set list), with
+ * the footnote under the subtitle. Undefined when the run has no value of the metric (not computed, or NaN every day).
  */
 export function metricOverTime(
   results: ChartResults,
@@ -43,38 +47,51 @@ export function metricOverTime(
 ): VegaLiteSpec | undefined {
   const { metric, horizon = 0, title = `${metric} over time`, yTitle = metric, yDomain } = options;
   const budget = String(options.budget);
-  const column = metricAt(metric, horizon);
-  const rows = definedRows(results, column, budget);
-  if (rows.length === 0) return undefined;
-  const days = new Set(rows.map((r) => r.date)).size;
+  const name = (model: string) => chartModelName(results, model, budget);
+  const series = daySeries(results, metricAt(metric, horizon), budget, modelOrder(results));
+  if (series.length === 0) return undefined;
+  const days = new Set(series.map((r) => r.date)).size;
   const target = horizon === 0 ? "the list's own day" : `day D+${horizon}`;
   const {
-    subtitle = `${budgetTitle(budget)}; scored against ${target}; one line per model, days without a value left out`,
+    subtitle = `${budgetTitle(budget)}; scored against ${target}; one line per model, broken on days without a value`,
   } = options;
-  const name = (model: string) => chartModelName(results, model, budget);
+  const lines = [subtitle];
   const note = setCutNote(results, budget);
+  if (note) lines.push(note);
+  const same = coincidingModels(series.map((r) => ({ model: r.model, key: r.date, value: r.value })));
+  if (same.length > 0) lines.push(coincidingNote(same.map((g) => g.map(name))));
+  const styles = modelStyles(results, name);
+  const x = dayAxis();
+  const y = {
+    field: 'value',
+    type: 'quantitative',
+    title: yTitle,
+    ...(yDomain ? { scale: { domain: yDomain } } : {}),
+  } as const;
+  // Markers show the scored days; past three months they would clutter the lines, unless a value stands alone
+  // between gaps (no line through it: without a marker it would not show at all).
+  const points = days <= 92 || hasLoneValue(series);
   return {
     $schema: SCHEMA,
-    title: {
-      text: title,
-      subtitle: note ? [subtitle, note] : subtitle,
-    },
+    title: { text: title, subtitle: lines.length === 1 ? lines[0]! : lines },
     width: WIDTH,
     height: HEIGHT,
-    data: { values: rows.map((r) => ({ date: r.date, model: name(r.model), value: r.value })) },
-    // Points mark the scored days, so a gap (a missing day) shows as a longer segment without a point; past three
-    // months they would only clutter the line.
-    mark: { type: 'line', strokeWidth: 1.6, point: days <= 92 ? { size: 16 } : false },
-    encoding: {
-      x: dayAxis(),
-      y: {
-        field: 'value',
-        type: 'quantitative',
-        title: yTitle,
-        ...(yDomain ? { scale: { domain: yDomain } } : {}),
+    data: { values: series.map((r) => ({ date: r.date, model: name(r.model), value: r.value })) },
+    layer: [
+      {
+        // Null values break the line (vega-lite's default for a line's invalid values: break the path).
+        mark: { type: 'line', strokeWidth: 1.6 },
+        encoding: { x, y, color: styles.color, strokeDash: styles.strokeDash },
       },
-      color: modelColor(results, name),
-    },
+      ...(points
+        ? [
+            {
+              mark: { type: 'point', filled: false, size: 22, strokeWidth: 1.3, opacity: 1 },
+              encoding: { x, y, color: styles.color, shape: styles.shape },
+            },
+          ]
+        : []),
+    ],
     config: CONFIG,
   } as VegaLiteSpec;
 }

@@ -22,7 +22,10 @@ export interface ReportChart {
 export interface ReportChartsOptions {
   /** Metrics drawn over time and as paired differences. @default HEADLINE_METRICS */
   metrics?: readonly string[];
-  /** Metrics drawn against list size. @default ['precision_at_k', 'recall_at_k', 'coverage_flows'] */
+  /**
+   * Metrics drawn against list size. Plain recall (TP / P), not recall_at_k: recall_at_k is undefined for a natural
+   * list, which the chart places at its mean size. @default ['precision_at_k', 'recall', 'coverage_flows']
+   */
   budgetMetrics?: readonly string[];
 }
 
@@ -39,7 +42,7 @@ function slug(text: string): string {
  * then per budget each metric over time, the churn and the AS concentration. A chart whose metric the run did not compute is left out.
  */
 export function reportCharts(results: ChartResults, options: ReportChartsOptions = {}): ReportChart[] {
-  const { metrics = HEADLINE_METRICS, budgetMetrics = ['precision_at_k', 'recall_at_k', 'coverage_flows'] } =
+  const { metrics = HEADLINE_METRICS, budgetMetrics = ['precision_at_k', 'recall', 'coverage_flows'] } =
     options;
   const charts: ReportChart[] = [];
   const add = (name: string, title: string, section: string, spec: VegaLiteSpec | undefined) => {

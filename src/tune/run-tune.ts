@@ -387,9 +387,7 @@ export async function scoreTuneWindows(
           if (exclude) ranked = selectList(ranked, { exclude });
           list = budget === 'natural' ? c.model.naturalList(ranked) : selectList(ranked, { budget });
         }
-        values[i]![di] = metric.compute(
-          evaluateList(list, truth, budget === 'natural' ? list.ids.length : budget),
-        );
+        values[i]![di] = metric.compute(evaluateList(list, truth, budget));
       }
       timings.configMs += performance.now() - t;
       truthScratch.release(truth);

@@ -1,27 +1,25 @@
-import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { type Experiment, type ExperimentModel, resolveExperiment } from '../backtest/experiment.js';
 import {
   type Budget,
   daySchema,
-  type Experiment,
-  type ExperimentModel,
-  type ExperimentModule,
+  type ExperimentCommon,
   evaluationShape,
   experimentHeadShape,
   experimentModules,
   formatSchemaIssues,
-  loadExperimentModules,
   modelEntrySchema,
-  readExperimentData,
-  resolveExperiment,
-} from '../backtest/experiment.js';
-import { getMetric } from '../metrics/index.js';
+  parseOrFail,
+  readExperimentFile,
+  withCommonKeys,
+} from '../backtest/experiment-common.js';
+import { getMetric, metricNames } from '../metrics/index.js';
 import { getDecay } from '../models/decay/registry.js';
 import { getModel } from '../models/registry.js';
 import type { TunableParam } from '../models/tunable.js';
 import { addDays } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
-import { objectiveFacts } from './objective-facts.js';
+import { objectiveFacts, undefinedForNaturalLists } from './objective-facts.js';
 
 /**
  * One searched number: a fixed number, a list of values (grid: each; random: one drawn uniformly), or a range
@@ -134,13 +132,12 @@ export interface TuneFold {
   test: { from: string; to: string };
 }
 
-/** A tuning experiment with every default filled and every name checked (what manifest.json records). */
-export interface TuneExperiment {
-  id: string;
-  version: number;
-  description?: string;
-  /** A dataset folder (absolute), or a synthetic dataset made on first use. */
-  dataset: Experiment['dataset'];
+/**
+ * A tuning experiment with every default filled and every name checked (what manifest.json records). Its budgets,
+ * metrics, horizons, seed, bootstrap and allowlist are those of the test-window backtests (budgets always including
+ * the objective's).
+ */
+export interface TuneExperiment extends ExperimentCommon {
   /** The tuned model; its params (defaults filled) are the base every config starts from. */
   model: { name: string; params: Record<string, unknown> };
   /** The split as given (one fold, a list of folds, or a rolling origin). */
@@ -159,15 +156,6 @@ export interface TuneExperiment {
   objective: { metric: string; budget: ObjectiveBudget; higherIsBetter: boolean };
   /** Other models of the test-window backtests, with their default params unless given. */
   baselines: ExperimentModel[];
-  /** Budgets of the test-window backtests (always including the objective's). */
-  budgets: Budget[];
-  metrics: string[];
-  horizons: number[];
-  seed: number;
-  bootstrap: { resamples: number; level: number };
-  allowlist?: string;
-  /** Modules that registered models for it (their code runs: the sha256 of each is recorded). */
-  modules?: ExperimentModule[];
 }
 
 /** The objective's cut: the top K of every config's ranking, or each config's own (natural) list. */
@@ -340,13 +328,12 @@ export function resolveTuneExperiment(
   source = 'tune experiment',
   baseDir = '.',
 ): TuneExperiment {
-  const parsed = tuneSchema.safeParse(input);
-  if (!parsed.success) throw new UsageError(formatSchemaIssues(source, parsed.error));
-  const e = parsed.data;
+  const e = parseOrFail(tuneSchema, input, source);
   const fail = (message: string): never => {
     throw new UsageError(`${source}: ${message}`);
   };
-  const modules = experimentModules(e.module, source, baseDir);
+  // First: a model of a module not loaded would otherwise be reported as an unknown name.
+  experimentModules(e.module, source, baseDir);
   let factory: ReturnType<typeof getModel>;
   try {
     factory = getModel(e.model.name);
@@ -364,6 +351,12 @@ export function resolveTuneExperiment(
     fail(`objective.metric: ${(error as Error).message}`);
   }
   const objectiveBudget: ObjectiveBudget = e.objective.budget ?? 'natural';
+  if (objectiveBudget === 'natural' && metricNames().includes(e.objective.metric)) {
+    if (undefinedForNaturalLists(getMetric(e.objective.metric)))
+      fail(
+        `objective.metric: '${e.objective.metric}' is undefined for a natural list (it has no budget K); set objective.budget to a number of entries, or tune on recall`,
+      );
+  }
 
   const s = e.search;
   if (s.method === 'random' && s.samples === undefined) fail(`search.samples: required by a random search`);
@@ -417,10 +410,7 @@ export function resolveTuneExperiment(
     source,
     baseDir,
   );
-  const out: TuneExperiment = {
-    id: e.id,
-    version: e.version,
-    dataset: backtest.dataset,
+  return withCommonKeys(backtest, {
     model: { name: e.model.name, params: structuredClone(baseParams) },
     split: structuredClone(e.split),
     folds,
@@ -432,16 +422,7 @@ export function resolveTuneExperiment(
     },
     objective: { metric: e.objective.metric, budget: objectiveBudget, higherIsBetter: metricHigher },
     baselines: backtest.models.slice(2),
-    budgets: backtest.budgets,
-    metrics: backtest.metrics,
-    horizons: backtest.horizons,
-    seed: backtest.seed,
-    bootstrap: backtest.bootstrap,
-  };
-  if (e.description !== undefined) out.description = e.description;
-  if (backtest.allowlist !== undefined) out.allowlist = backtest.allowlist;
-  if (modules.length > 0) out.modules = modules;
-  return out;
+  });
 }
 
 function testWindowInput(
@@ -459,7 +440,15 @@ function testWindowInput(
     models,
     budgets,
   };
-  for (const key of ['metrics', 'horizons', 'seed', 'bootstrap', 'allowlist', 'module'] as const)
+  for (const key of [
+    'description',
+    'metrics',
+    'horizons',
+    'seed',
+    'bootstrap',
+    'allowlist',
+    'module',
+  ] as const)
     if (e[key] !== undefined) input[key] = e[key];
   return input;
 }
@@ -474,10 +463,7 @@ export function testWindowExperiment(
   fold: TuneFold = experiment.folds[0]!,
 ): Experiment {
   const e = experiment;
-  const backtest: Experiment = {
-    id: e.id,
-    version: e.version,
-    dataset: e.dataset,
+  return withCommonKeys(e, {
     from: fold.test.from,
     to: fold.test.to,
     models: [
@@ -489,22 +475,10 @@ export function testWindowExperiment(
       },
       ...e.baselines.map((b) => structuredClone(b)),
     ],
-    budgets: [...e.budgets],
-    metrics: [...e.metrics],
-    horizons: [...e.horizons],
-    seed: e.seed,
-    bootstrap: { ...e.bootstrap },
-  };
-  if (e.description !== undefined) backtest.description = e.description;
-  if (e.allowlist !== undefined) backtest.allowlist = e.allowlist;
-  if (e.modules !== undefined) backtest.modules = structuredClone(e.modules);
-  return backtest;
+  });
 }
 
 /** Reads a tuning experiment file (JSON or YAML); relative paths inside are from its folder. */
 export async function readTuneExperiment(path: string): Promise<TuneExperiment> {
-  const data = await readExperimentData(path);
-  const baseDir = dirname(resolve(path));
-  await loadExperimentModules(data, path, baseDir);
-  return resolveTuneExperiment(data, path, baseDir);
+  return readExperimentFile(path, resolveTuneExperiment);
 }

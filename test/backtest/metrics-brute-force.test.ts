@@ -60,6 +60,8 @@ interface NaiveCase {
   /** The list, best first. */
   list: string[];
   k: number;
+  /** The model's natural list (no budget): k is its size, and recall_at_k is undefined. */
+  natural: boolean;
   /** The target day's attackers. */
   attackers: Map<string, Row>;
   /** IPs with a row on any day before D. */
@@ -163,7 +165,7 @@ const NAIVE: Record<string, (c: NaiveCase) => number> = {
   recall: (c) => div(tpOf(c), c.attackers.size),
   f1: (c) => div(2 * tpOf(c), c.list.length + c.attackers.size),
   precision_at_k: (c) => div(tpOf(c), c.k),
-  recall_at_k: (c) => div(tpOf(c), Math.min(c.k, c.attackers.size)),
+  recall_at_k: (c) => (c.natural ? Number.NaN : div(tpOf(c), Math.min(c.k, c.attackers.size))),
   // The mean over k = 1..K of (attackers among the first k entries) / P, summed k by k.
   recall_auc: (c) => {
     if (c.k === 0 || c.attackers.size === 0) return Number.NaN;
@@ -271,6 +273,8 @@ interface Stats {
   /** Scored days with attackers where all four totals are 0. */
   allTotalsZero: number;
   kAboveSize: number;
+  /** Natural lists (no budget: K is the size, recall_at_k undefined). */
+  naturalLists: number;
   withTp: number;
   noPrevious: number;
   /** Lists after a day without a fed list (previous exists but is older than D-1). */
@@ -370,6 +374,7 @@ async function runScenario(seed: number): Promise<{ mismatches: Mismatch[]; stat
     someTotalsZero: 0,
     allTotalsZero: 0,
     kAboveSize: 0,
+    naturalLists: 0,
     withTp: 0,
     noPrevious: 0,
     previousTooOld: 0,
@@ -399,6 +404,8 @@ async function runScenario(seed: number): Promise<{ mismatches: Mismatch[]; stat
       list = r(0, 1) === 0 ? [...kept, ...others] : shuffle(r, [...kept, ...others]);
     } else list = shuffle(r, known).slice(0, r(0, known.size));
     const k = r(0, 2) === 0 ? list.length : list.length + r(1, 12);
+    // Half the lists of K = their size are natural lists (chosen by the day, so the random draws stay as they were).
+    const natural = k === list.length && dayNumber(date) % 2 === 0;
     const ranked = rankedList(view, list);
 
     const got = history.add(ranked, dayNumber(date), view.columns());
@@ -424,9 +431,22 @@ async function runScenario(seed: number): Promise<{ mismatches: Mismatch[]; stat
       stats.missingRunDays++;
       continue;
     }
-    const facts: ListEvaluation = evaluateList(ranked, buildTruth(view, toTable(day)), k);
+    const facts: ListEvaluation = evaluateList(
+      ranked,
+      buildTruth(view, toTable(day)),
+      natural ? 'natural' : k,
+    );
     Object.assign(facts, got);
-    const c: NaiveCase = { list, k, attackers: day.rows, known, previous: prev, firstListed, latencyDays };
+    const c: NaiveCase = {
+      list,
+      k,
+      natural,
+      attackers: day.rows,
+      known,
+      previous: prev,
+      firstListed,
+      latencyDays,
+    };
     const values = metricValues(facts);
     for (const [metric, value] of values) {
       const naive = NAIVE[metric];
@@ -442,6 +462,7 @@ async function runScenario(seed: number): Promise<{ mismatches: Mismatch[]; stat
     if (day.rows.size > 0 && zeroTotals > 0 && zeroTotals < 4) stats.someTotalsZero++;
     if (day.rows.size > 0 && zeroTotals === 4) stats.allTotalsZero++;
     if (k > list.length) stats.kAboveSize++;
+    if (natural) stats.naturalLists++;
     if (tpOf(c) > 0) stats.withTp++;
     if (prev === undefined) stats.noPrevious++;
     else if (list.length + prev.length > 0) stats.withJaccard++;
@@ -485,7 +506,7 @@ describe('metrics against a brute-force recomputation', () => {
 async function scoreByHand(
   rows: Record<string, [ip: string, flows: number, duration: number, packets: number, bytes: number][]>,
   from: string,
-  lists: { list: string[]; k?: number }[],
+  lists: { list: string[]; k?: number | 'natural' }[],
 ): Promise<Map<string, number>[]> {
   const dataset = memoryDataset(Object.entries(rows).map(([date, rs]) => table(date, rs)));
   const kb = new KnowledgeBase();
@@ -557,6 +578,20 @@ describe('metrics computed by hand', () => {
     expect(m!.get('jaccard_previous')).toBeNaN(); // first day of the run
     expect(m!.get('aip_tn')).toBe(3_706_452_992 - 3 - 1);
     expect(m!.get('aip_fpr')).toBeCloseTo(1 / (3_706_452_992 - 3), 20);
+  });
+
+  it('the same list [x, a] as a natural list (no K): recall_at_k is undefined, the rest as at K = its size', async () => {
+    const [m] = await scoreByHand(rows, '2024-05-02', [{ list: [X, A], k: 'natural' }]);
+    // Cut to K = 2 it is 1 / min(2, 3) = 0.5; as a natural list there is no K: undefined, not its precision 0.5.
+    expect(m!.get('recall_at_k')).toBeNaN();
+    expect(m!.get('recall')).toBeCloseTo(1 / 3, 12);
+    expect(m!.get('precision')).toBeCloseTo(0.5, 12);
+    // TP / K with K = the list's size: its precision.
+    expect(m!.get('precision_at_k')).toBeCloseTo(0.5, 12);
+    // Over k = 1 .. size: recall of the top 1 = 0, of the top 2 = 1/3 (the attackers P = 3 stay the denominator).
+    expect(m!.get('recall_auc')).toBeCloseTo(1 / 6, 12);
+    // nDCG over the best 2-entry list, as at K = 2.
+    expect(m!.get('ndcg')).toBeCloseTo(2 / (2 * L3 + 1), 12);
   });
 
   it('the same entries in the order [a, x], and with K = 3', async () => {

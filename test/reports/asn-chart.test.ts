@@ -1,6 +1,6 @@
 /**
  * The AS-concentration chart on the hand-made results folder of mini-results.ts with asn_top_share and asn_hhi rows
- * added here (values chosen by hand): the values it carries, NaN days left out, the AS data version from the
+ * added here (values chosen by hand): the values it carries, days without a value null (a gap), the AS data version from the
  * manifest in the subtitle, its place in reportCharts, and a render to SVG without a vega-lite warning.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -54,15 +54,18 @@ type Json = Record<string, unknown>;
 const values = (spec: unknown) => ((spec as Json).data as { values: Json[] }).values;
 
 describe('asnConcentrationOverTime', () => {
-  it('the top share at a budget, NaN days left out, on a 0..1 axis', () => {
+  it('the top share at a budget, days without a value null (a gap), on a 0..1 axis', () => {
     const spec = asnConcentrationOverTime(results, { budget: 10 });
     expect(values(spec)).toEqual([
       { date: '2024-01-01', model: 'Alpha', value: 0.3 },
-      { date: '2024-01-03', model: 'Alpha', value: 0.5 },
       { date: '2024-01-01', model: 'Beta', value: 0.1 },
+      { date: '2024-01-02', model: 'Alpha', value: null },
+      { date: '2024-01-02', model: 'Beta', value: null },
+      { date: '2024-01-03', model: 'Alpha', value: 0.5 },
+      { date: '2024-01-03', model: 'Beta', value: null },
     ]);
     const s = spec as unknown as Json;
-    expect(((s.encoding as Json).y as Json).scale).toEqual({ domain: [0, 1] });
+    expect((((s.layer as Json[])[0]!.encoding as Json).y as Json).scale).toEqual({ domain: [0, 1] });
     expect((s.title as Json).text).toBe('share of the list in its largest AS');
     const subtitle = (s.title as Json).subtitle as string[];
     expect(subtitle[0]).toMatch(/^budget K = 10; 1: every listed IP in one AS; /);
@@ -74,6 +77,8 @@ describe('asnConcentrationOverTime', () => {
   it('the Herfindahl index; undefined where the metric was not computed', () => {
     expect(values(asnConcentrationOverTime(results, { budget: 'natural', metric: 'asn_hhi' }))).toEqual([
       { date: '2024-01-01', model: 'Alpha', value: 0.25 },
+      { date: '2024-01-02', model: 'Alpha', value: null },
+      { date: '2024-01-03', model: 'Alpha', value: null },
     ]);
     expect(asnConcentrationOverTime(results, { budget: 'natural' })).toBeUndefined();
     expect(asnConcentrationOverTime(base, { budget: 10 })).toBeUndefined();

@@ -117,7 +117,7 @@ describe('charts', () => {
     for (const budget of ['10', M]) {
       const spec = metricOverTime(results, { metric: 'recall', budget });
       expect(new Set(values(spec).map((v) => v.model))).toEqual(new Set(['Alpha †', 'Beta']));
-      const color = ((spec as unknown as Json).encoding as Record<string, Json>).color!;
+      const color = (((spec as unknown as Json).layer as Json[])[0]!.encoding as Record<string, Json>).color!;
       expect((color.scale as Json).domain).toEqual(['Alpha †', 'Beta']);
       expect(subtitle(spec)).toContain(NOTE);
     }
@@ -138,7 +138,7 @@ describe('charts', () => {
   });
 
   it('budgetCurves plots numeric K only: the matched budget is left out and the subtitle says so', () => {
-    const spec = budgetCurves(results, { metric: 'recall_at_k' });
+    const spec = budgetCurves(results, { metric: 'recall' });
     const all = values(spec, 0);
     expect(all.map((p) => [p.model, p.budget, p.size])).toEqual([
       ['Alpha †', '10', 10],

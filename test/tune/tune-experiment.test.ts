@@ -128,6 +128,11 @@ describe('resolveTuneExperiment', () => {
       "objective.metric: metric 'asn_hhi' needs data beyond the day tables (asn)",
     ],
     [
+      'recall_at_k of the natural lists (no budget K: undefined)',
+      { objective: { metric: 'recall_at_k', budget: 'natural' } },
+      "objective.metric: 'recall_at_k' is undefined for a natural list (it has no budget K)",
+    ],
+    [
       'a parameter that is not tunable',
       { model: { name: 'Random_Forest' }, search: { method: 'grid', space: { seed: [1, 2] } } },
       "search.space.seed: 'seed' is a parameter of Random_Forest but not tunable",
