@@ -4,3 +4,12 @@ export { provenance, type ResultsDataset, type ResultsExperiment, type ResultsMa
 export { type ResultsFolder, readResultsFolder } from './read-results-folder.js';
 export type { Analysis, ComparisonRow, PerDayRow, SkippedTarget, SummaryRow } from './rows.js';
 export { utcStamp, type WrittenResults } from './run-folder.js';
+export {
+  metricTable,
+  type ResultsRows,
+  type ResultsTables,
+  resultsTables,
+  type SummaryStat,
+  type SummaryValue,
+  summaryByModel,
+} from './tables.js';

@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<BenchLine[]>> = {
   startup: benchStartup,
   suricata: async () => (await import('./reader-suricata.js')).benchReaderSuricata(),
   nfdump: async () => (await import('./reader-nfdump.js')).benchReaderNfdump(),
+  tables: async () => (await import('./tables.js')).benchTables(),
 };
 
 const wanted = process.argv.slice(2);
