@@ -5,6 +5,7 @@ import { defineMetric } from './metric.js';
 export const aipAccuracy = defineMetric({
   name: 'aip_accuracy',
   description: "AIP's accuracy (TP + TN) / (P + N) over the public IPv4 space",
+  formula: '(TP + TN) / (P + N) = (TP + TN) / 3 706 452 992',
   higherIsBetter: true,
   caveat: TN_CAVEAT,
   compute: (f) => {

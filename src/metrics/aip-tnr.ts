@@ -4,6 +4,7 @@ import { defineMetric } from './metric.js';
 export const aipTnr = defineMetric({
   name: 'aip_tnr',
   description: "AIP's true negative rate (specificity) TN / N over the public IPv4 space",
+  formula: 'TN / N',
   higherIsBetter: true,
   caveat: TN_CAVEAT,
   compute: (f) => {

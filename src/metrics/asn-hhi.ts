@@ -9,6 +9,7 @@ import { defineMetric } from './metric.js';
 export const asnHhi = defineMetric({
   name: 'asn_hhi',
   description: 'concentration of the list over autonomous systems: Herfindahl index Σ (share of each AS)²',
+  formula: '(Σ_a n_a² + u) / size²',
   higherIsBetter: false,
   horizons: false,
   compare: false,

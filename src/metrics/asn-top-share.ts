@@ -9,6 +9,7 @@ import { defineMetric } from './metric.js';
 export const asnTopShare = defineMetric({
   name: 'asn_top_share',
   description: 'share of the list in its largest autonomous system',
+  formula: 'max(n_1, min(u, 1)) / size',
   higherIsBetter: false,
   horizons: false,
   compare: false,

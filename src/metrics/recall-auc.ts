@@ -12,6 +12,7 @@ import { defineMetric } from './metric.js';
 export const recallAuc = defineMetric({
   name: 'recall_auc',
   description: 'mean over k = 1..K of recall of the top k (GreedyBear recall AUC): rewards early hits',
+  formula: 'Σ_{k=1..K} TP@k / (K · P)',
   higherIsBetter: true,
   compute: (f) => ratio(f.cumulativeTp, f.k * f.positives),
 });

@@ -3,6 +3,7 @@ import { defineMetric } from './metric.js';
 export const size = defineMetric({
   name: 'size',
   description: 'entries in the list',
+  formula: 'size = |L|',
   higherIsBetter: false,
   horizons: false,
   compare: false,

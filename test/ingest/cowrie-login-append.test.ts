@@ -25,7 +25,7 @@ import {
 } from './ingest-helpers.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cowrie-login');
-const DROP_REASONS = 'no cowrie.login.success that day';
+const NO_LOGIN_DROP = 'no cowrie.login.success that day';
 const LOGIN = { attack: 'login-success' };
 const ASIDE = '.aiplab-login-aside';
 const folders = tempFolders('aiplab-cowrie-login-append-');
@@ -106,7 +106,7 @@ describe('cowrie --attack login-success appended file by file (hand-written fixt
       '2024-03-02',
     );
     // 41 events; kept: 8 + 3 + 3 (03-01), 5 (03-02), 3 (03-03).
-    expect(result!.manifest.skipped.dropped).toEqual({ [DROP_REASONS]: 41 - 22 });
+    expect(result!.manifest.skipped.dropped).toEqual({ [NO_LOGIN_DROP]: 41 - 22 });
     expect(result!.manifest.records).toBe(41);
     // 2024-03-02 gains d2's flow and d1's, restored.
     expect(result!.extendedDays).toEqual([{ date: '2024-03-02', flows: 2 }]);
@@ -197,7 +197,9 @@ describe('cowrie --attack login-success appended file by file (hand-written fixt
         await readFile(join(all, `attacks.${date}.csv.gz`)),
       );
     // The drop count follows the tables: e1's 3 events stay dropped here, and are not in one ingest.
-    expect(manifest.skipped.dropped[DROP_REASONS]).toBe((await manifestOf(all)).skipped.dropped[DROP_REASONS]! + 3);
+    expect(manifest.skipped.dropped[NO_LOGIN_DROP]).toBe(
+      (await manifestOf(all)).skipped.dropped[NO_LOGIN_DROP]! + 3,
+    );
   });
 
   it('without its rows kept aside (an older aiplab), an append says which day may lack records', async () => {
@@ -341,7 +343,7 @@ describe('cowrie --attack login-success appended file by file (generated logs, U
     expect(manifest.days.map((d) => d.date)).toEqual([...expected.days.keys()].sort());
     for (const [day, rows] of expected.days)
       expectRows(await readDayFile(join(whole, `attacks.${day}.csv.gz`)), rows, day);
-    expect(manifest.skipped.dropped).toEqual({ [DROP_REASONS]: expected.dropped });
+    expect(manifest.skipped.dropped).toEqual({ [NO_LOGIN_DROP]: expected.dropped });
     const want = await snapshotFolder(whole);
 
     let n = 0;
@@ -399,7 +401,7 @@ describe('aiplab daily --input cowrie --attack login-success', () => {
     const once = await manifestOf(whole);
     expect(daily.days).toEqual(once.days);
     expect(daily.skipped).toEqual(once.skipped);
-    expect(daily.skipped.dropped).toEqual({ [DROP_REASONS]: 19 });
+    expect(daily.skipped.dropped).toEqual({ [NO_LOGIN_DROP]: 19 });
     for (const d of once.days)
       expect(await readFile(join(data, d.file)), d.date).toEqual(await readFile(join(whole, d.file)));
     // The hand-computed row of the reproduction, as daily left it.

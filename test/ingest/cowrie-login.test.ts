@@ -21,7 +21,7 @@ import { skipBecause } from '../skip-reasons.js';
 import { expectRows, type Row, readDayFile, rfc5952, snapshotFolder, tempFolders } from './ingest-helpers.js';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cowrie-login');
-const DROP_REASONS = 'no cowrie.login.success that day';
+const NO_LOGIN_DROP = 'no cowrie.login.success that day';
 const folders = tempFolders('aiplab-cowrie-login-');
 afterAll(() => folders.cleanupAll());
 
@@ -109,7 +109,7 @@ describe('cowrie --attack login-success (hand-written logs over 3 days)', () => 
     }
     expect(manifest.reader).toEqual({ attack: 'login-success' });
     expect(manifest.records).toBe(RECORDS);
-    expect(manifest.skipped.dropped).toEqual({ [DROP_REASONS]: DROPPED });
+    expect(manifest.skipped.dropped).toEqual({ [NO_LOGIN_DROP]: DROPPED });
     expect(manifest.skipped.malformed).toEqual({});
     expect(manifest.attackFlows).toBe(2 + 1 + 1 + 2 + 1);
   });
@@ -287,7 +287,7 @@ describe.skipIf(skipBecause(import.meta.url, !existsSync(REAL) && `no ${REAL}`))
         for (const r of allRows) if (!rows.some((x) => x.ip === r.ip)) removedEvents += r.packets;
       }
       expect(removedEvents).toBeGreaterThan(0);
-      expect(login.manifest.skipped.dropped).toEqual({ [DROP_REASONS]: removedEvents });
+      expect(login.manifest.skipped.dropped).toEqual({ [NO_LOGIN_DROP]: removedEvents });
       expect(login.manifest.records).toBe(all.manifest.records);
     });
   },
