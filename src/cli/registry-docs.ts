@@ -206,9 +206,9 @@ They read the knowledge base's history features (\`historyFeatures(view)\`, one 
   not). Above \`maxTrainRows\` rows the negatives are a seeded sample (every positive kept). Equal probabilities follow
   the tie order. A label day that is missing gives no rows (and a warning).
 - The learners are written here (measured in \`npm run bench learners\`: [speed.md](speed.md#learners)): the histogram
-  forest, a histogram gradient-boosted trees learner (\`trainGradientBoosting\`: second-order gain, Newton leaves, L2,
+  forest, a histogram gradient-boosted trees learner (internal \`trainGradientBoosting\` in src/models/trees/: second-order gain, Newton leaves, L2,
   row and feature subsampling, histogram subtraction; tested equal to an exhaustive brute force on small data) and a
-  Newton / IRLS logistic regression (\`trainLogisticRegression\`; tested against plain gradient descent on the same
+  Newton / IRLS logistic regression (internal \`trainLogisticRegression\` in src/models/linear/; tested against plain gradient descent on the same
   penalised objective). No npm package trained boosted trees from the registry alone (ml-xgboost crashes at 100k rows,
   xgboost/lightgbm compile at install or cannot train, xgboost_node hard-codes 10 rounds), and ml-logistic-regression
   was 14–175× slower with no intercept or penalty.
@@ -283,7 +283,7 @@ const METRICS_INTRO = `Every metric of the backtest (and of a tuning objective) 
 \`src/metrics/builtin.ts\` and registered by name (\`registerMetric\`, \`getMetric\`, \`metricNames\`; an unknown name
 answers "did you mean …"). The engine computes the facts of each list once (\`ListEvaluation\`, in O(list + attackers)),
 and every metric is a formula over them, so adding a metric never adds a pass over the data. Every metric is tested
-against a brute-force recomputation from plain sets on random data (\`test/backtest/metrics-brute-force.test.ts\`). The
+against a brute-force recomputation from plain sets on random data (\`test/metrics/metrics-brute-force.test.ts\`). The
 statistics over the days (bootstrap CIs, paired Wilcoxon tests, Holm) are in \`src/metrics/stats/\`
 ([cli.md](cli.md#aiplab-backtest)).
 

@@ -71,7 +71,8 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
   // A set model's line points are cuts of its set; with no numeric budget there is no line, and nothing to mark.
   const numeric = [...budgets].some((b) => b !== 'natural' && !matchedBudgetOf(b));
   const name = (model: string) => (numeric ? chartModelName(results, model, undefined) : model);
-  const budgetOnly = BUDGET_ONLY_METRICS.has(metric);
+  // recall_at_k_h1 and the other horizons too.
+  const budgetOnly = BUDGET_ONLY_METRICS.has(metric.replace(/_h\d+$/, ''));
   const summary = chartTables(results).summary;
   // Each model's mean natural list size: where its natural point stands.
   const naturalSizes = summary

@@ -50,7 +50,8 @@ export function metricOverTime(
   const name = (model: string) => chartModelName(results, model, budget);
   const series = daySeries(results, metricAt(metric, horizon), budget, modelOrder(results));
   if (series.length === 0) return undefined;
-  const days = new Set(series.map((r) => r.date)).size;
+  // Days with a value (daySeries also holds a null row per missing day, to break the lines).
+  const days = new Set(series.filter((r) => r.value !== null).map((r) => r.date)).size;
   const target = horizon === 0 ? "the list's own day" : `day D+${horizon}`;
   const {
     subtitle = `${budgetTitle(budget)}; scored against ${target}; one line per model, broken on days without a value`,

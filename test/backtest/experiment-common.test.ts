@@ -4,12 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { readExperimentFile } from '../../src/backtest/experiment-common.js';
 import { mergedRecord, sameEverywhere, summedTimings } from '../../src/backtest/merge-backtest.js';
 import type { PartialHeader } from '../../src/backtest/shard.js';
-import {
-  resolveExperiment,
-  resolveTuneExperiment,
-  testWindowExperiment,
-  UsageError,
-} from '../../src/index.js';
+import { resolveExperiment, resolveTuneExperiment, UsageError } from '../../src/index.js';
+import { testWindowExperiment } from '../../src/tune/tune-experiment.js';
 import { rejection, tempDir } from '../helpers.js';
 
 // One definition of the keys both kinds of experiment share (experiment-common.ts), seen from outside: manifest.json

@@ -8,10 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { BUDGET_K_METRIC } from '../../src/backtest/backtest.js';
+import { summaryText } from '../../src/backtest/summary-text.js';
 import {
   analyzeRun,
   type BacktestRun,
-  BUDGET_K_METRIC,
   budgetLabel,
   defineModel,
   type Experiment,
@@ -22,7 +23,6 @@ import {
   registerModel,
   resolveExperiment,
   runBacktest,
-  summaryText,
   writeResults,
 } from '../../src/index.js';
 import { tempDir } from '../helpers.js';

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readExperimentData } from '../../src/backtest/experiment-common.js';
+import { parseShard } from '../../src/backtest/shard.js';
 import {
   mergeBacktestPartials,
-  parseShard,
-  readExperimentData,
   resolveExperiment,
   runBacktestShard,
   runExperiment,

@@ -13,7 +13,6 @@ import {
   foldDaysBefore,
   KnowledgeBase,
   LookaheadError,
-  modelContext,
   modelParamsSchema,
   rankByScore,
   registerModel,
@@ -21,9 +20,9 @@ import {
   runBacktest,
   runExperiment,
   runLeaveOneSensorOut,
-  type SensorFeatures,
   UsageError,
 } from '../../src/index.js';
+import { modelContext, type SensorFeatures } from '../../src/models/model-context.js';
 import { perDayCsv, summaryCsv } from '../../src/results/csv.js';
 import { rejection, tempDir } from '../helpers.js';
 import { memorySensorDataset, table } from '../knowledge/memory-dataset.js';

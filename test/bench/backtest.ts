@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openExperimentDataset, readExperiment } from '../../src/index.js';
+import { openExperimentDataset } from '../../src/backtest/dataset-source.js';
+import { readExperiment } from '../../src/index.js';
 import { BENCH_DIR, type BenchLine, ROOT } from './common.js';
 
 /**

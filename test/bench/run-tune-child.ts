@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openExperimentDataset, readTuneExperiment, testWindowExperiment } from '../../src/index.js';
+import { openExperimentDataset } from '../../src/backtest/dataset-source.js';
+import { readTuneExperiment } from '../../src/index.js';
+import { testWindowExperiment } from '../../src/tune/tune-experiment.js';
 import { BENCH_DIR, ROOT } from './common.js';
 
 /** What tune-child.ts reports of one tuning run. */

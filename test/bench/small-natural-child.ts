@@ -1,6 +1,7 @@
 // The 183-day natural-list backtest in its own process: the time to read its day tables once, then the backtest
 // (tables read again inside it, as a run does), both after a warm-up run that makes the dataset and warms the JIT.
-import { openExperimentDataset, readExperiment, runBacktest } from '../../src/index.js';
+import { openExperimentDataset } from '../../src/backtest/dataset-source.js';
+import { readExperiment, runBacktest } from '../../src/index.js';
 
 const [file, cacheDir] = process.argv.slice(2) as [string, string];
 const experiment = await readExperiment(file);

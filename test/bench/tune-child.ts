@@ -1,5 +1,7 @@
 // Runs one tuning run in its own process so the benchmark sees its wall time and peak RSS alone.
-import { openExperimentDataset, readTuneExperiment, runTune, testWindowExperiment } from '../../src/index.js';
+import { openExperimentDataset } from '../../src/backtest/dataset-source.js';
+import { readTuneExperiment, runTune } from '../../src/index.js';
+import { testWindowExperiment } from '../../src/tune/tune-experiment.js';
 
 const [file, cacheDir] = process.argv.slice(2) as [string, string];
 const experiment = await readTuneExperiment(file);

@@ -8,18 +8,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEntryDetails } from '../../src/blocklist/entry-details.js';
-import {
-  buildKnowledge,
-  CSV_COLUMNS,
-  csvListFormat,
-  dailyBlocklists,
-  getListFormat,
-  type ListDetails,
-  type ListEntryDetails,
-  parseCsvColumns,
-  UsageError,
-  type WriteListOptions,
-} from '../../src/index.js';
+import { csvListFormat } from '../../src/blocklist/formats/csv.js';
+import { CSV_COLUMNS, parseCsvColumns } from '../../src/blocklist/formats/csv-columns.js';
+import type {
+  ListDetails,
+  ListEntryDetails,
+  WriteListOptions,
+} from '../../src/blocklist/formats/list-format.js';
+import { buildKnowledge, dailyBlocklists, getListFormat, UsageError } from '../../src/index.js';
 import { ROOT, rejection, runCli, SHARED_DATA, tempDir } from '../helpers.js';
 import { memoryDataset, table } from '../knowledge/memory-dataset.js';
 import { listOf } from './helpers.js';

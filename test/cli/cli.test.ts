@@ -133,7 +133,7 @@ describe('aiplab CLI', () => {
     expect(runs[2]!.stderr).toContain('--out');
     // Errors aiplab itself raises: one line, `aiplab: usage error: ...`.
     for (const [r, says] of [
-      [runs[3]!, 'zeek, cowrie, argus, aip'],
+      [runs[3]!, "unknown input format 'pcap' (known: aip, argus, cowrie, nfdump, suricata, zeek)"],
       [runs[4]!, '--honeypots'],
       [runs[5]!, '--from'],
     ] as const) {

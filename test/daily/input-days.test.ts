@@ -1,7 +1,7 @@
 /** Which input days aiplab daily reads (src/daily/input-days.ts): the rule, table by table. */
 import { describe, expect, it } from 'vitest';
 import { type ClosingRule, closingRuleOf, completeInput } from '../../src/daily/input-days.js';
-import type { InputFile } from '../../src/index.js';
+import type { InputFile } from '../../src/ingest/input-files.js';
 
 const file = (path: string, coversDay?: string): InputFile => ({ path, display: path, coversDay, bytes: 1 });
 

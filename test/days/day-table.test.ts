@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataError, dayTableToCsv, parseDayTableCsv, sortDayTable } from '../../src/index.js';
+import { dayTableToCsv, parseDayTableCsv, sortDayTable } from '../../src/days/day-table-csv.js';
+import { DataError } from '../../src/index.js';
 
 describe('day table CSV', () => {
   it('writes AIP columns and reads them back', () => {

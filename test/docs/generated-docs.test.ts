@@ -6,7 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { apiDoc, apiSections } from '../../src/cli/api-doc.js';
 import { headingAnchor, metricsDoc, metricsWithoutFormula, modelsDoc } from '../../src/cli/registry-docs.js';
+import * as api from '../../src/index.js';
 import { BUILTIN_METRICS } from '../../src/metrics/builtin.js';
 import { defineMetric, registerMetric } from '../../src/metrics/index.js';
 import { decayNames, getModel, modelNames } from '../../src/models/index.js';
@@ -35,6 +37,23 @@ describe('generated docs', () => {
         `docs/${file} is stale: run \`npm run docs\` (first difference at ${firstDifference(onDisk, generated)})`,
       ).toBe(true);
     });
+
+  it('docs/api.md is what src/index.ts exports', async () => {
+    const index = await readFile(join(ROOT, 'src', 'index.ts'), 'utf8');
+    const onDisk = await readFile(join(ROOT, 'docs', 'api.md'), 'utf8');
+    const generated = apiDoc(index);
+    expect(
+      onDisk === generated,
+      `docs/api.md is stale: run \`npm run docs\` (first difference at ${firstDifference(onDisk, generated)})`,
+    ).toBe(true);
+    // Every value the module really exports is listed under a section, and nothing else is.
+    const listed = apiSections(index)
+      .flatMap((s) => s.exports)
+      .filter((e) => !e.type)
+      .map((e) => e.name)
+      .sort();
+    expect(listed).toEqual(Object.keys(api).sort());
+  });
 
   it('every built-in metric has a formula', () => {
     expect(BUILTIN_METRICS.length).toBeGreaterThan(30);

@@ -9,8 +9,9 @@
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DatasetManifest, expandInputs, type InputFile, ingest } from '../../src/index.js';
+import { type DatasetManifest, ingest } from '../../src/index.js';
 import { ingestAppend } from '../../src/ingest/ingest-append.js';
+import { expandInputs, type InputFile } from '../../src/ingest/input-files.js';
 import { seededRandom } from '../blocklist/helpers.js';
 import { ROOT, runCli } from '../helpers.js';
 import {

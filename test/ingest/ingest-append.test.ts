@@ -7,8 +7,9 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError, expandInputs, type InputFile, ingest, UsageError } from '../../src/index.js';
+import { DataError, ingest, UsageError } from '../../src/index.js';
 import { type IngestAppendOptions, ingestAppend } from '../../src/ingest/ingest-append.js';
+import { expandInputs, type InputFile } from '../../src/ingest/input-files.js';
 import { seededRandom } from '../blocklist/helpers.js';
 import { rejection } from '../helpers.js';
 import {

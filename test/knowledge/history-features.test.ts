@@ -3,8 +3,6 @@ import {
   addDays,
   buildKnowledge,
   type DayTable,
-  dayRange,
-  ewmaFeatureName,
   HISTORY_FEATURES,
   historyFeatures,
   KnowledgeBase,
@@ -12,6 +10,8 @@ import {
   parseDay,
   UsageError,
 } from '../../src/index.js';
+import { ewmaFeatureName } from '../../src/knowledge/history-features.js';
+import { dayRange } from '../../src/util/dates.js';
 import { memoryDataset, randomDays, table, testRng } from './memory-dataset.js';
 
 const d = (s: string) => parseDay(s)!;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { emptyDayTable } from '../../src/days/day-table.js';
 import {
   addDays,
   aipFeatures,
   buildKnowledge,
   DataError,
-  emptyDayTable,
   foldDaysBefore,
   KnowledgeBase,
   LookaheadError,

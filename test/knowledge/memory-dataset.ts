@@ -1,13 +1,8 @@
 import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
-import {
-  DataError,
-  type Dataset,
-  type DayTable,
-  dayRange,
-  emptyDayTable,
-  sortDayTable,
-  UsageError,
-} from '../../src/index.js';
+import { emptyDayTable } from '../../src/days/day-table.js';
+import { sortDayTable } from '../../src/days/day-table-csv.js';
+import { DataError, type Dataset, type DayTable, UsageError } from '../../src/index.js';
+import { dayRange } from '../../src/util/dates.js';
 
 /** An in-memory Dataset (the interface openDataset returns) that records which days were read. */
 export function memoryDataset(tables: DayTable[], missing: string[] = []): Dataset & { reads: string[] } {

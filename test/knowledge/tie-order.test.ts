@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type DayTable, dayRange, ipSortKey, KnowledgeBase, type KnowledgeView } from '../../src/index.js';
+import { type DayTable, KnowledgeBase, type KnowledgeView } from '../../src/index.js';
+import { dayRange } from '../../src/util/dates.js';
+import { ipSortKey } from '../../src/util/ip/order.js';
 import { randomDays } from './memory-dataset.js';
 
 /** The tie order by brute force: a comparison sort on (last seen desc, days active desc, flows desc, IP asc). */

@@ -5,13 +5,13 @@ import {
   createModel,
   KnowledgeBase,
   type KnowledgeView,
-  modelContext,
   type RankedList,
   rankByScore,
 } from '../../src/index.js';
 import { featureExtremesOf } from '../../src/knowledge/feature-extremes.js';
 import { ipOrderRuns } from '../../src/knowledge/ip-order.js';
 import { liveState } from '../../src/knowledge/knowledge-view.js';
+import { modelContext } from '../../src/models/model-context.js';
 import { prioritizeScores } from '../../src/models/prioritize.js';
 import { headOf } from '../../src/models/ranked-list.js';
 import { dayRange } from '../../src/util/dates.js';

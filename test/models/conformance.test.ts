@@ -3,16 +3,16 @@ import {
   buildKnowledge,
   type DayTable,
   getModel,
-  ipSortKey,
   KnowledgeBase,
   type KnowledgeView,
   LookaheadError,
   loadModel,
   type Model,
-  modelContext,
   modelNames,
   type RankedList,
 } from '../../src/index.js';
+import { modelContext } from '../../src/models/model-context.js';
+import { ipSortKey } from '../../src/util/ip/order.js';
 import { cloneTable, memoryDataset, randomDays, table } from '../knowledge/memory-dataset.js';
 
 /**

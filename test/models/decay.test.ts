@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createDecay,
-  type DecaySpec,
-  decayNames,
-  noDecay,
-  registerDecay,
-  UsageError,
-} from '../../src/index.js';
+import { createDecay, type DecaySpec, decayNames, registerDecay, UsageError } from '../../src/index.js';
+import { noDecay } from '../../src/models/decay/none.js';
 
 // [spec, d, t, expected] — hand-computed.
 const cases: [DecaySpec, number, number, number][] = [

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listRuleLength, type RankedList, selectList, sortByScoreDesc } from '../../src/index.js';
+import type { RankedList } from '../../src/index.js';
+import { listRuleLength, selectList } from '../../src/models/list-rule.js';
+import { sortByScoreDesc } from '../../src/util/sort-by-score.js';
 import { testRng } from '../knowledge/memory-dataset.js';
 
 function ranked(scores: number[]): RankedList {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createModel,
-  emptyDayTable,
-  KnowledgeBase,
-  type KnowledgeView,
-  modelContext,
-  type RankedList,
-} from '../../src/index.js';
+import { emptyDayTable } from '../../src/days/day-table.js';
+import { createModel, KnowledgeBase, type KnowledgeView, type RankedList } from '../../src/index.js';
+import { modelContext } from '../../src/models/model-context.js';
 import { table } from '../knowledge/memory-dataset.js';
 
 const A = '10.0.0.1';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildKnowledge, createModel, ipSortKey, type KnowledgeView, modelContext } from '../../src/index.js';
+import { buildKnowledge, createModel, type KnowledgeView } from '../../src/index.js';
+import { modelContext } from '../../src/models/model-context.js';
+import { ipSortKey } from '../../src/util/ip/order.js';
 import { memoryDataset, randomDays, testRng } from '../knowledge/memory-dataset.js';
 
 /**

@@ -1,15 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createModel,
-  dayRange,
-  foldDaysBefore,
-  KnowledgeBase,
-  modelContext,
-  openDataset,
-  type RankedList,
-} from '../../src/index.js';
+import { createModel, foldDaysBefore, KnowledgeBase, openDataset, type RankedList } from '../../src/index.js';
+import { modelContext } from '../../src/models/model-context.js';
+import { dayRange } from '../../src/util/dates.js';
 import { SHARED_DATA } from '../helpers.js';
 
 /**

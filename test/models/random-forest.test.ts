@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, type DayTable, KnowledgeBase, modelContext } from '../../src/index.js';
+import { createModel, type DayTable, KnowledgeBase } from '../../src/index.js';
 import { cartRules } from '../../src/models/cart.js';
+import { modelContext } from '../../src/models/model-context.js';
 import { ATTACKER_FEATURES, attackerFeatures } from '../../src/models/trees/attacker-features.js';
 import { nextDayTrainingSet } from '../../src/models/trees/next-day-training-set.js';
 import { randomDays, table, testRng } from '../knowledge/memory-dataset.js';

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  alpha7Model,
-  alphaModel,
-  createModel,
-  getModel,
-  loadModel,
-  modelNames,
-  type PrioritizeParams,
-  registerModel,
-  UsageError,
-} from '../../src/index.js';
+import { createModel, getModel, loadModel, modelNames, registerModel, UsageError } from '../../src/index.js';
+import { alphaModel } from '../../src/models/alpha.js';
+import { alpha7Model } from '../../src/models/alpha7.js';
+import type { PrioritizeParams } from '../../src/models/prioritize.js';
 
 describe('model registry', () => {
   it('every model names where it comes from: a source, and the paper or system at the end of its summary', () => {

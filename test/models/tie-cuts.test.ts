@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 import {
   buildKnowledge,
   createModel,
-  headOf,
-  ipSortKey,
   KnowledgeBase,
   type KnowledgeView,
-  modelContext,
   rankByScore,
 } from '../../src/index.js';
+import { modelContext } from '../../src/models/model-context.js';
+import { headOf } from '../../src/models/ranked-list.js';
+import { ipSortKey } from '../../src/util/ip/order.js';
 import { memoryDataset, randomDays, table, testRng } from '../knowledge/memory-dataset.js';
 
 /** (last seen desc, days active desc, flows desc, IP asc) as a comparator of ids. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dayRange, KnowledgeBase, openDataset } from '../../src/index.js';
+import { KnowledgeBase, openDataset } from '../../src/index.js';
 import type { ProbabilityClassifier } from '../../src/models/trees/decision-tree.js';
 import { type NextDayTrainingSet, nextDayTrainingSet } from '../../src/models/trees/next-day-training-set.js';
 import { syntheticAttackers } from '../../src/models/trees/synthetic-attackers.js';
@@ -8,6 +8,7 @@ import { trainForest } from '../../src/models/trees/train-forest.js';
 import { trainMlForest } from '../../src/models/trees/train-ml-forest.js';
 import { trainMlTree } from '../../src/models/trees/train-ml-tree.js';
 import { trainTree } from '../../src/models/trees/train-tree.js';
+import { dayRange } from '../../src/util/dates.js';
 import { SHARED_DATA } from '../helpers.js';
 
 /**

@@ -10,7 +10,6 @@ import {
   budgetCurves,
   churnOverTime,
   dataOverview,
-  dataOverviewDays,
   metricOverTime,
   pairedDifferences,
   type ResultsFolder,
@@ -19,6 +18,7 @@ import {
   reportCharts,
   type VegaLiteSpec,
 } from '../../src/index.js';
+import { dataOverviewDays } from '../../src/reports/data-overview-days.js';
 import { tempDir } from '../helpers.js';
 import { MINI_MANIFEST, miniFiles, writeMiniResults } from './mini-results.js';
 
@@ -292,6 +292,20 @@ describe('budgetCurves', () => {
     expect([((spec as unknown as Json).title as Json).subtitle].flat().join('\n')).toContain(
       'recall_at_k is undefined for a natural list',
     );
+  });
+
+  it('recall_at_k at a later horizon (recall_at_k_h1) has no natural point either', () => {
+    const h1 = {
+      ...results,
+      summary: results.summary.map((r) =>
+        r.metric === 'recall_at_k' ? { ...r, metric: 'recall_at_k_h1' } : r,
+      ),
+    };
+    const spec = budgetCurves(h1, { metric: 'recall_at_k_h1' });
+    expect(values(spec, { layer: 0 })).toEqual([
+      point('Alpha', '10', 10, 0.4, 0.3, 0.5),
+      point('Beta', '10', 10, 0.2, 0.1, 0.3),
+    ]);
   });
 
   it('a mean without a CI has no CI rule; a metric not summarised has no chart', () => {

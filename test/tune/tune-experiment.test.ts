@@ -1,12 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  expandSearch,
-  readTuneExperiment,
-  resolveTuneExperiment,
-  type SpaceEntry,
-  type TuneSearch,
-} from '../../src/index.js';
+import { readTuneExperiment, resolveTuneExperiment } from '../../src/index.js';
+import { expandSearch } from '../../src/tune/expand-search.js';
+import type { SpaceEntry, TuneSearch } from '../../src/tune/tune-experiment.js';
 import { ROOT } from '../helpers.js';
 
 const base = {

@@ -1,16 +1,11 @@
 import ipaddr from 'ipaddr.js';
 import { unsafeUniformIntDistribution, xoroshiro128plus } from 'pure-rand';
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalIp,
-  dayRange,
-  formatDay,
-  formatDuration,
-  isCanonicalIpv4,
-  parseDay,
-  sortIpIndex,
-} from '../../src/index.js';
+import { canonicalIp, formatDay, isCanonicalIpv4, parseDay } from '../../src/index.js';
 import { parseDecimalBytes } from '../../src/ingest/parse-number.js';
+import { dayRange } from '../../src/util/dates.js';
+import { sortIpIndex } from '../../src/util/ip/order.js';
+import { formatDuration } from '../../src/util/number-format.js';
 
 describe('canonicalIp', () => {
   it.each([

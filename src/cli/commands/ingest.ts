@@ -31,7 +31,7 @@ export function registerIngest(program: Command): void {
     )
     .option(
       '--honeypots <csv>',
-      'AIP honeypot list public_ip,operation_start_date,operation_end_date (zeek, argus)',
+      'AIP honeypot list public_ip,operation_start_date,operation_end_date (required for zeek, argus, suricata, nfdump)',
     )
     .option('--from <YYYY-MM-DD>', 'first UTC day to keep')
     .option('--to <YYYY-MM-DD>', 'last UTC day to keep')

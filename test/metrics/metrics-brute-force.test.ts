@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildTruth,
-  evaluateList,
   foldDaysBefore,
   getMetric,
   KnowledgeBase,
   type ListEvaluation,
-  ListHistory,
   metricNames,
   type RankedList,
 } from '../../src/index.js';
+import { evaluateList, ListHistory } from '../../src/metrics/evaluate-list.js';
+import { buildTruth } from '../../src/metrics/truth.js';
 import { memoryDataset, table, testRng } from '../knowledge/memory-dataset.js';
 
 /**
@@ -209,7 +208,7 @@ const NAIVE: Record<string, (c: NaiveCase) => number> = {
     const unseen = [...c.attackers.keys()].filter((ip) => !c.known.has(ip));
     return div(c.list.filter((ip) => unseen.includes(ip)).length, unseen.length);
   },
-  // Without the ASN data (this harness loads none) the AS metrics are NaN; test/backtest/asn-metrics.test.ts checks
+  // Without the ASN data (this harness loads none) the AS metrics are NaN; test/metrics/asn-metrics.test.ts checks
   // their values by hand on lists with known ASes.
   asn_top_share: () => Number.NaN,
   asn_hhi: () => Number.NaN,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, readResultsFolder, UsageError } from '../../src/index.js';
 import { tempDir } from '../helpers.js';
-import { MINI_MANIFEST, type MiniFile, miniFiles, writeMiniResults } from './mini-results.js';
+import { MINI_MANIFEST, type MiniFile, miniFiles, writeMiniResults } from '../reports/mini-results.js';
 
 const dirs: (() => Promise<void>)[] = [];
 afterAll(async () => {
