@@ -59,10 +59,7 @@ export const COMPARISON_COLUMNS = [
 
 /** per_day.csv of a run's rows. */
 export function perDayCsv(rows: readonly PerDayRow[]): string {
-  return csvText(
-    PER_DAY_COLUMNS,
-    rows.map((r) => [r.date, r.model, r.budget, r.metric, r.value]),
-  );
+  return csvText(PER_DAY_COLUMNS, rows.map(perDayRow));
 }
 
 /** summary.csv of a run's summary rows. */
@@ -72,27 +69,34 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
 
 /** comparisons.csv of a run's comparison rows. */
 export function comparisonsCsv(rows: readonly ComparisonRow[]): string {
-  return csvText(
-    COMPARISON_COLUMNS,
-    rows.map((c) => [
-      c.metric,
-      c.budget,
-      c.modelA,
-      c.modelB,
-      c.n,
-      c.meanDiff,
-      c.medianDiff,
-      c.ciLow,
-      c.ciHigh,
-      c.wins,
-      c.losses,
-      c.ties,
-      c.pValue,
-      c.pHolm,
-      c.significant,
-      c.verdict,
-    ]),
-  );
+  return csvText(COMPARISON_COLUMNS, rows.map(comparisonRow));
+}
+
+/** One per_day.csv row (PER_DAY_COLUMNS' order). */
+export function perDayRow(r: PerDayRow): (string | number)[] {
+  return [r.date, r.model, r.budget, r.metric, r.value];
+}
+
+/** One comparisons.csv row (COMPARISON_COLUMNS' order). */
+export function comparisonRow(c: ComparisonRow): (string | number | boolean)[] {
+  return [
+    c.metric,
+    c.budget,
+    c.modelA,
+    c.modelB,
+    c.n,
+    c.meanDiff,
+    c.medianDiff,
+    c.ciLow,
+    c.ciHigh,
+    c.wins,
+    c.losses,
+    c.ties,
+    c.pValue,
+    c.pHolm,
+    c.significant,
+    c.verdict,
+  ];
 }
 
 /** One summary.csv row (SUMMARY_COLUMNS' order) of a summary entry. */

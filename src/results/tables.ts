@@ -1,5 +1,12 @@
 import { type ColumnTable, table } from 'arquero';
-import { COMPARISON_COLUMNS, PER_DAY_COLUMNS, SUMMARY_COLUMNS } from './csv.js';
+import {
+  COMPARISON_COLUMNS,
+  comparisonRow,
+  PER_DAY_COLUMNS,
+  perDayRow,
+  SUMMARY_COLUMNS,
+  summaryRow,
+} from './csv.js';
 import type { ComparisonRow, PerDayRow, SummaryRow } from './rows.js';
 
 // Arquero views of a results folder (issue 14): per_day.csv, summary.csv and comparisons.csv as column tables, with
@@ -51,45 +58,15 @@ function columnsOf<R>(
 }
 
 function perDayTable(rows: readonly PerDayRow[]): ColumnTable {
-  return columnsOf(rows, PER_DAY_COLUMNS, (r) => [r.date, r.model, r.budget, r.metric, r.value]);
+  return columnsOf(rows, PER_DAY_COLUMNS, perDayRow);
 }
 
 function summaryTable(rows: readonly SummaryRow[]): ColumnTable {
-  return columnsOf(rows, SUMMARY_COLUMNS, (s) => [
-    s.model,
-    s.budget,
-    s.metric,
-    s.n,
-    s.mean,
-    s.median,
-    s.q1,
-    s.q3,
-    s.iqr,
-    s.ciLow,
-    s.ciHigh,
-    s.higherIsBetter,
-  ]);
+  return columnsOf(rows, SUMMARY_COLUMNS, summaryRow);
 }
 
 function comparisonsTable(rows: readonly ComparisonRow[]): ColumnTable {
-  return columnsOf(rows, COMPARISON_COLUMNS, (c) => [
-    c.metric,
-    c.budget,
-    c.modelA,
-    c.modelB,
-    c.n,
-    c.meanDiff,
-    c.medianDiff,
-    c.ciLow,
-    c.ciHigh,
-    c.wins,
-    c.losses,
-    c.ties,
-    c.pValue,
-    c.pHolm,
-    c.significant,
-    c.verdict,
-  ]);
+  return columnsOf(rows, COMPARISON_COLUMNS, comparisonRow);
 }
 
 /**
