@@ -9,16 +9,25 @@ import * as aq from 'arquero';
 import { type ResultsTables, resultsTables } from '../results/tables.js';
 import type { ChartResults } from './chart-common.js';
 
-/** A chart builder is called many times on one results folder: its tables are made once (per results object). */
-const tablesCache = new WeakMap<ChartResults, ResultsTables>();
+/**
+ * A chart builder is called many times on one results folder: its tables are made once per results object, and made
+ * again when the object's row arrays were replaced or grew or shrank (a notebook filtering `results.perDay`). A row
+ * edited in place is not seen: build a new results object for that.
+ */
+const tablesCache = new WeakMap<
+  ChartResults,
+  { rows: readonly (readonly unknown[])[]; sizes: number[]; tables: ResultsTables }
+>();
 
 /** The results folder as arquero tables, columns named as in the CSV files; made once per results object. */
 export function chartTables(results: ChartResults): ResultsTables {
-  let tables = tablesCache.get(results);
-  if (tables === undefined) {
-    tables = resultsTables(results);
-    tablesCache.set(results, tables);
-  }
+  const rows = [results.perDay, results.summary, results.comparisons];
+  const sizes = rows.map((r) => r.length);
+  const cached = tablesCache.get(results);
+  if (cached && cached.rows.every((r, i) => r === rows[i]) && cached.sizes.every((n, i) => n === sizes[i]))
+    return cached.tables;
+  const tables = resultsTables(results);
+  tablesCache.set(results, { rows, sizes, tables });
   return tables;
 }
 
@@ -47,19 +56,20 @@ function nextDay(date: string): string {
  * outside them), ascending: the x axis of a chart over time, on which a day without a value is a gap.
  */
 export function runDays(results: ChartResults): string[] {
-  let days = daysCache.get(results);
+  const tables = chartTables(results);
+  let days = daysCache.get(tables);
   if (days === undefined) {
     const { from, to } = results.manifest.experiment;
     const all = new Set<string>();
     for (let d = from; d <= to; d = nextDay(d)) all.add(d);
-    for (const d of chartTables(results).perDay.dedupe('date').array('date') as string[]) all.add(d);
+    for (const d of tables.perDay.dedupe('date').array('date') as string[]) all.add(d);
     days = [...all].sort();
-    daysCache.set(results, days);
+    daysCache.set(tables, days);
   }
   return days;
 }
 
-const daysCache = new WeakMap<ChartResults, string[]>();
+const daysCache = new WeakMap<ResultsTables, string[]>();
 
 /** One point of a series over the days: null where the model has no value that day (the line breaks there). */
 export interface DayValue {

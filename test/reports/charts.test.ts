@@ -294,6 +294,14 @@ describe('budgetCurves', () => {
     );
   });
 
+  it('a results object whose rows are replaced after a first chart is charted afresh', () => {
+    const copy = { ...results };
+    const models = (spec: VegaLiteSpec | undefined) => [...new Set(values(spec).map((v) => v.model))].sort();
+    expect(models(metricOverTime(copy, { metric: 'recall', budget: 10 }))).toEqual(['Alpha', 'Beta']);
+    copy.perDay = results.perDay.filter((r) => r.model !== 'Beta');
+    expect(models(metricOverTime(copy, { metric: 'recall', budget: 10 }))).toEqual(['Alpha']);
+  });
+
   it('recall_at_k at a later horizon (recall_at_k_h1) has no natural point either', () => {
     const h1 = {
       ...results,
