@@ -1,5 +1,8 @@
 import * as aq from 'arquero';
+import { baseMetric } from '../backtest/analyze.js';
 import { SET_CUT_MARK } from '../backtest/set-cuts.js';
+import { getMetric, metricNames } from '../metrics/index.js';
+import { undefinedForNaturalLists } from '../metrics/natural-lists.js';
 import {
   budgetOrder,
   type ChartResults,
@@ -50,8 +53,14 @@ interface CurvePoint {
   list: string;
 }
 
-/** A metric defined only for a list cut to a budget K: a natural list has no point on its chart. */
-const BUDGET_ONLY_METRICS = new Set(['recall_at_k']);
+/**
+ * Whether a result metric (any horizon) is defined only for a list cut to a budget K (recall_at_k): a natural list
+ * has no point on its chart. Asked of the registered metric itself; a name not registered is charted as it is.
+ */
+function budgetOnly(metric: string): boolean {
+  const [base] = baseMetric(metric);
+  return metricNames().includes(base) && undefinedForNaturalLists(getMetric(base));
+}
 
 /**
  * A metric against list size, a line per model (DESIGN §5 budget metrics): the mean over days at each numeric budget
@@ -71,8 +80,7 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
   // A set model's line points are cuts of its set; with no numeric budget there is no line, and nothing to mark.
   const numeric = [...budgets].some((b) => b !== 'natural' && !matchedBudgetOf(b));
   const name = (model: string) => (numeric ? chartModelName(results, model, undefined) : model);
-  // recall_at_k_h1 and the other horizons too.
-  const budgetOnly = BUDGET_ONLY_METRICS.has(metric.replace(/_h\d+$/, ''));
+  const naturalPoint = !budgetOnly(metric);
   const summary = chartTables(results).summary;
   // Each model's mean natural list size: where its natural point stands.
   const naturalSizes = summary
@@ -91,7 +99,7 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
           budgets.has(d.budget) &&
           !Number.isNaN(d.mean) &&
           !matchedBudgetOf(d.budget) &&
-          !(budgetOnly && d.budget === 'natural'),
+          (naturalPoint || d.budget !== 'natural'),
       ),
     )
     .lookup(naturalSizes, 'model', 'natural_size')
@@ -167,7 +175,7 @@ export function budgetCurves(results: ChartResults, options: BudgetCurvesOptions
     lines.push(
       "large open markers labelled 'natural': the model's natural list (its own rule, no K) at its mean size over days",
     );
-  if (budgetOnly && budgets.has('natural'))
+  if (!naturalPoint && budgets.has('natural'))
     lines.push(
       `${metric} is undefined for a natural list (it has no K): see the recall chart for those lists`,
     );

@@ -13,13 +13,14 @@ import {
   readExperimentFile,
   withCommonKeys,
 } from '../backtest/experiment-common.js';
-import { getMetric, metricNames } from '../metrics/index.js';
+import { getMetric, type Metric } from '../metrics/index.js';
+import { undefinedForNaturalLists } from '../metrics/natural-lists.js';
 import { getDecay } from '../models/decay/registry.js';
 import { getModel } from '../models/registry.js';
 import type { TunableParam } from '../models/tunable.js';
 import { addDays } from '../util/dates.js';
 import { UsageError } from '../util/errors.js';
-import { objectiveFacts, undefinedForNaturalLists } from './objective-facts.js';
+import { objectiveFacts } from './objective-facts.js';
 
 /**
  * One searched number: a fixed number, a list of values (grid: each; random: one drawn uniformly), or a range
@@ -342,21 +343,19 @@ export function resolveTuneExperiment(
   }
   const folds = resolveFolds(e.split, fail);
 
-  let metricHigher = true;
+  let metric: Metric;
   try {
-    const metric = getMetric(e.objective.metric);
-    metricHigher = metric.higherIsBetter;
+    metric = getMetric(e.objective.metric);
     objectiveFacts(metric);
   } catch (error) {
-    fail(`objective.metric: ${(error as Error).message}`);
+    return fail(`objective.metric: ${(error as Error).message}`);
   }
+  const metricHigher = metric.higherIsBetter;
   const objectiveBudget: ObjectiveBudget = e.objective.budget ?? 'natural';
-  if (objectiveBudget === 'natural' && metricNames().includes(e.objective.metric)) {
-    if (undefinedForNaturalLists(getMetric(e.objective.metric)))
-      fail(
-        `objective.metric: '${e.objective.metric}' is undefined for a natural list (it has no budget K); set objective.budget to a number of entries, or tune on recall`,
-      );
-  }
+  if (objectiveBudget === 'natural' && undefinedForNaturalLists(metric))
+    fail(
+      `objective.metric: '${e.objective.metric}' is undefined for a natural list (it has no budget K); set objective.budget to a number of entries, or tune on recall`,
+    );
 
   const s = e.search;
   if (s.method === 'random' && s.samples === undefined) fail(`search.samples: required by a random search`);
